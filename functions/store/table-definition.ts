@@ -1,0 +1,53 @@
+/**
+ * The one definition of the storyfeed table and bucket layout. The CDK stack, the
+ * DynamoDB/S3 adapters and the local emulator all read this module (STYLE rule 5).
+ *
+ * Item types (pk / sk):
+ * - story head       STORY#<storyId> / HEAD                       gsi1: STORIES / <inverted updatedAt>#<storyId>
+ * - story version    STORY#<storyId> / V#<version sort key>
+ * - raw revision     STORY#<storyId> / R#<version sort key>#<contentHash>
+ * - citation index   SOURCE#<citationId> / <storyId>#<version sort key>
+ * - ingest error     ERRORS / <inverted time>#<key>
+ */
+export const TABLE = {
+  defaultName: 'storyfeed',
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  billing: 'PAY_PER_REQUEST',
+  indexes: {
+    byUpdated: { name: 'byUpdated', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
+  },
+} as const;
+
+/** Every key attribute of the table and its indexes; all are strings. */
+export const KEY_ATTRIBUTES = [
+  TABLE.partitionKey,
+  TABLE.sortKey,
+  TABLE.indexes.byUpdated.partitionKey,
+  TABLE.indexes.byUpdated.sortKey,
+] as const;
+
+export const BUCKET = {
+  /** The bucket name used by the embedded default. */
+  localName: 'stories',
+  /** Suffixes of story files; only these trigger ingest. */
+  storySuffixes: ['.txt', '.md'],
+  /** Where the pipeline keeps its own immutable copies; never ingested. */
+  archivePrefix: '_archive/',
+} as const;
+
+/** Environment variables the functions read (set by the stack, and by local/). */
+export const ENV = {
+  tableName: 'TABLE_NAME',
+  bucketName: 'BUCKET_NAME',
+  publicBaseUrl: 'PUBLIC_BASE_URL',
+  s3Endpoint: 'AWS_ENDPOINT_URL_S3',
+  dynamodbEndpoint: 'AWS_ENDPOINT_URL_DYNAMODB',
+} as const;
+
+/** True when an S3 key names a story file the pipeline should ingest. */
+export function isStoryKey(key: string): boolean {
+  if (key.startsWith(BUCKET.archivePrefix)) return false;
+  const lower = key.toLowerCase();
+  return BUCKET.storySuffixes.some((suffix) => lower.endsWith(suffix));
+}
