@@ -78,3 +78,52 @@ export interface StoryReader {
   /** Rejected uploads, newest first. */
   listIngestErrors(page: PageRequest): Promise<Page<IngestErrorRecord>>;
 }
+
+/** One ingested revision of a version, ready to be written. */
+export interface VersionWrite {
+  document: StoryDocument;
+  /** Orders uploads of the same version; later uploads win (`<eventTime>#<sequencer>`). */
+  revision: string;
+  /** The S3 event time of the upload, ISO 8601. */
+  ingestedAt: string;
+  /** The bucket key the story was uploaded under. */
+  sourceKey: string;
+  /** Where the original bytes are kept (content-addressed, immutable). */
+  rawKey: string;
+}
+
+/** How a version write went. */
+export interface VersionWriteResult {
+  status: 'stored' | 'current' | 'stale';
+  /** Source ids whose index items from an older revision of this version must go. */
+  staleSources: string[];
+}
+
+/**
+ * Everything ingest writes. Each method is idempotent and safe to repeat after a crash;
+ * called in the order recordRevision → putVersion → putSourceIndex → removeStaleSources → moveHead,
+ * the state converges without transactions.
+ */
+export interface StoryWriter {
+  /** Remembers that this text was uploaded for this version (old texts stay retrievable). */
+  recordRevision(write: VersionWrite): Promise<void>;
+  /** Stores the version's document unless a later revision of the same version is stored. */
+  putVersion(write: VersionWrite): Promise<VersionWriteResult>;
+  /** Indexes the version under each source it cites. */
+  putSourceIndex(write: VersionWrite): Promise<void>;
+  /** Drops index items of sources an older revision cited and this one does not. */
+  removeStaleSources(write: VersionWrite, staleSources: string[]): Promise<void>;
+  /** Moves the story's head to this version if it is the highest (or a later revision of it). */
+  moveHead(write: VersionWrite): Promise<boolean>;
+  /** Records a rejected upload. */
+  recordIngestError(error: IngestErrorRecord): Promise<void>;
+}
+
+/** One uploaded text of a version, as recordRevision kept it. */
+export interface RevisionRecord {
+  contentHash: string;
+  revision: string;
+  rawKey: string;
+  sourceKey: string;
+  ingestedAt: string;
+}

@@ -1,0 +1,151 @@
+/**
+ * Ingest throughput: 1,000 story versions (100 stories × 10 versions, shuffled, plus 10 % duplicate
+ * deliveries) through the real ingest handler into dynalite and s3rver, beside the floor: the same
+ * number of bare PutItem calls of the same sizes, in the same run. Also prints DynamoDB write units
+ * and items per version. Run: npx tsx bench/ingest.ts
+ */
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { buildS3Record, buildSqsRecord } from '../tests/builders/s3-events.ts';
+import { buildStoryFile } from '../tests/builders/story-file.ts';
+import { createFaultyClients, startTestPipeline } from '../tests/integration/pipeline.ts';
+
+const STORIES = 100;
+const VERSIONS = 10;
+const DUPLICATE_SHARE = 0.1;
+const BATCH_SIZE = 10;
+const CONCURRENCY = 4;
+const WRITE_COMMANDS = new Set([
+  'PutCommand',
+  'UpdateCommand',
+  'DeleteCommand',
+  'PutItemCommand',
+  'UpdateItemCommand',
+  'DeleteItemCommand',
+]);
+
+/** DynamoDB's item size rule, close enough for write-unit arithmetic: names plus values, in bytes. */
+function itemSize(value: unknown): number {
+  if (typeof value === 'string') return Buffer.byteLength(value);
+  if (typeof value === 'number') return Math.ceil(String(value).replace(/^-|\./g, '').length / 2) + 1;
+  if (typeof value === 'boolean' || value === null) return 1;
+  if (value instanceof Uint8Array) return value.byteLength;
+  if (Array.isArray(value)) return 3 + value.reduce((sum: number, entry) => sum + 1 + itemSize(entry), 0);
+  if (typeof value === 'object') {
+    return (
+      3 +
+      Object.entries(value as Record<string, unknown>).reduce(
+        (sum, [name, entry]) => sum + 1 + Buffer.byteLength(name) + itemSize(entry),
+        0,
+      )
+    );
+  }
+  return 0;
+}
+
+function shuffle<T>(items: T[]): T[] {
+  for (let index = items.length - 1; index > 0; index -= 1) {
+    const other = Math.floor(Math.random() * (index + 1));
+    [items[index], items[other]] = [items[other] as T, items[index] as T];
+  }
+  return items;
+}
+
+async function runPool<T>(tasks: T[], worker: (task: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < tasks.length) {
+        const task = tasks[next++] as T;
+        await worker(task);
+      }
+    }),
+  );
+}
+
+const pipeline = await startTestPipeline();
+try {
+  const uploads: { key: string; text: string }[] = [];
+  for (let story = 0; story < STORIES; story += 1) {
+    for (let version = 0; version < VERSIONS; version += 1) {
+      uploads.push({
+        key: `stories/bench-${story}/v1.${version}.txt`,
+        text: buildStoryFile({
+          version: `v1.${version}`,
+          title: `Bench story ${story}`,
+          timestamp: `2024-0${1 + (version % 9)}-1${story % 10} 10:00:00`,
+          paragraphs: [
+            `Output reached ${story + version}.5 billion yuan in 2023, up over ${version + 3} percent [25773905] [${(0x10000000 + story).toString(16)}].`,
+            `Some ${100 + story} companies joined in the past five years, said analysts [934f7ccc].`,
+            `The plan runs for the next 15 years and costs $${version + 1} trillion.`,
+          ],
+        }),
+      });
+    }
+  }
+  await runPool(uploads, (upload) => pipeline.upload(upload.key, upload.text));
+
+  const records = uploads.map((upload) => buildS3Record({ key: upload.key }));
+  const deliveries = shuffle([...records, ...records.slice(0, Math.round(records.length * DUPLICATE_SHARE))]);
+  const batches: ReturnType<typeof buildSqsRecord>[][] = [];
+  for (let start = 0; start < deliveries.length; start += BATCH_SIZE) {
+    batches.push(deliveries.slice(start, start + BATCH_SIZE).map((record) => buildSqsRecord([record])));
+  }
+
+  let writeCalls = 0;
+  const counting = createFaultyClients(pipeline.env, ({ service, command }) => {
+    if (service === 'dynamodb' && WRITE_COMMANDS.has(command)) writeCalls += 1;
+    return undefined;
+  });
+  const ingestStarted = performance.now();
+  await runPool(batches, async (batch) => {
+    const result = await pipeline.ingest({ Records: batch }, counting);
+    if (result.batchItemFailures.length > 0) throw new Error('ingest failed during the benchmark');
+  });
+  const ingestMs = performance.now() - ingestStarted;
+
+  const items = (await pipeline.scanTable()).filter((item) => item.type !== 'ingest-error');
+  const versionsStored = items.filter((item) => item.type === 'version').length;
+  const units = items.reduce((sum, item) => sum + Math.ceil(itemSize(item) / 1024), 0);
+
+  // The floor: as many bare PutItem calls as ingest made writes, with the stored items' sizes.
+  const floorItems = Array.from({ length: writeCalls }, (_, index) => {
+    const template = items[index % items.length] as Record<string, unknown>;
+    return { ...template, pk: `FLOOR#${index}`, sk: 'x' };
+  });
+  const floorStarted = performance.now();
+  await runPool(
+    Array.from({ length: Math.ceil(floorItems.length / BATCH_SIZE) }, (_, index) =>
+      floorItems.slice(index * BATCH_SIZE, (index + 1) * BATCH_SIZE),
+    ),
+    async (chunk) => {
+      for (const item of chunk) {
+        await pipeline.clients.dynamo.send(
+          new PutCommand({ TableName: pipeline.emulators.tableName, Item: item }),
+        );
+      }
+    },
+  );
+  const floorMs = performance.now() - floorStarted;
+
+  const ingestRate = (deliveries.length / ingestMs) * 1000;
+  const floorRate = (deliveries.length / floorMs) * 1000;
+  console.log(
+    `ingest: ${deliveries.length} deliveries (${records.length} versions + ${deliveries.length - records.length} duplicates), concurrency ${CONCURRENCY}, batches of ${BATCH_SIZE}`,
+  );
+  console.log(`  real handler      ${ingestRate.toFixed(0)} versions/s  (${ingestMs.toFixed(0)} ms)`);
+  console.log(
+    `  bare PutItem floor ${floorRate.toFixed(0)} versions/s  (${writeCalls} puts, ${floorMs.toFixed(0)} ms)`,
+  );
+  console.log(`  ratio handler/floor ${(ingestRate / floorRate).toFixed(2)}`);
+  console.log(
+    `  versions stored ${versionsStored}; table writes per delivery ${(writeCalls / deliveries.length).toFixed(2)}`,
+  );
+  console.log(
+    `  items per version ${(items.length / versionsStored).toFixed(2)}; write units per version ${(units / versionsStored).toFixed(2)} (stored item sizes, 1 KB rounded up per item)`,
+  );
+  const versionItems = items.filter((item) => item.type === 'version');
+  const meanVersionBytes = versionItems.reduce((sum, item) => sum + itemSize(item), 0) / versionItems.length;
+  console.log(`  mean version item ${(meanVersionBytes / 1024).toFixed(2)} KB`);
+} finally {
+  await pipeline.stop();
+}

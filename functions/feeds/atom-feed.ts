@@ -1,0 +1,52 @@
+import { renderContentHtml, renderSummary } from './content.ts';
+import type { FeedEntry, FeedModel } from './feed-model.ts';
+import { renderXmlElement } from './xml.ts';
+
+/** The feed's URL without query or fragment, so every page of the same feed has the same stable id. */
+function stripQuery(url: string): string {
+  return url.replace(/[?#].*$/s, '');
+}
+
+function renderEntry(entry: FeedEntry, baseUrl: string): string {
+  const { document } = entry;
+  const lines = [
+    '<entry>',
+    renderXmlElement('id', entry.id),
+    renderXmlElement('title', document.title, { type: 'text' }),
+    renderXmlElement('updated', entry.updated),
+    renderXmlElement('published', entry.published),
+    renderXmlElement('link', null, { rel: 'alternate', href: entry.url }),
+    renderXmlElement('summary', renderSummary(document), { type: 'text' }),
+    renderXmlElement('content', renderContentHtml(document, baseUrl), { type: 'html' }),
+  ];
+  if (document.marker !== null) {
+    lines.push(renderXmlElement('category', null, { term: document.marker }));
+  }
+  lines.push('</entry>');
+  return lines.join('\n');
+}
+
+/**
+ * Renders a feed model as an Atom 1.0 document (RFC 4287, `application/atom+xml`), with an RFC 5005
+ * `link rel="next"` when there is a next page. Titles are `type="text"`; content is escaped HTML.
+ */
+export function renderAtomFeed(model: FeedModel): string {
+  const lines = [
+    '<?xml version="1.0" encoding="utf-8"?>',
+    '<feed xmlns="http://www.w3.org/2005/Atom">',
+    renderXmlElement('id', stripQuery(model.selfUrl || model.homePageUrl)),
+    renderXmlElement('title', model.title, { type: 'text' }),
+    renderXmlElement('subtitle', model.description, { type: 'text' }),
+    renderXmlElement('updated', model.updated),
+    '<author><name>storyfeed</name></author>',
+    renderXmlElement('link', null, { rel: 'self', type: 'application/atom+xml', href: model.selfUrl }),
+    renderXmlElement('link', null, { rel: 'alternate', href: model.homePageUrl }),
+  ];
+  if (model.nextUrl !== null) {
+    lines.push(
+      renderXmlElement('link', null, { rel: 'next', type: 'application/atom+xml', href: model.nextUrl }),
+    );
+  }
+  lines.push(...model.entries.map((entry) => renderEntry(entry, model.baseUrl)), '</feed>', '');
+  return lines.join('\n');
+}

@@ -1,0 +1,31 @@
+import type { StoryDocument } from '../story/types.ts';
+
+/** One feed entry: a story (its latest version) or one version of a story. */
+export interface FeedEntry {
+  /** Stable absolute URL: the story's URL in latest/source feeds, the version's URL in a story's feed. */
+  id: string;
+  /** The entry's alternate link (absolute URL). */
+  url: string;
+  document: StoryDocument;
+  /** ISO 8601; when the entry first appeared (the version's publishedAt). */
+  published: string;
+  /** ISO 8601; the version's publishedAt. */
+  updated: string;
+}
+
+/** Everything a renderer needs; the same model renders as JSON Feed 1.1, Atom 1.0 or RSS 2.0. */
+export interface FeedModel {
+  title: string;
+  description: string;
+  /** Absolute base URL of the API (no trailing slash), for links such as `/sources/{id}`. */
+  baseUrl: string;
+  /** Absolute URL of the human-facing page of this feed. */
+  homePageUrl: string;
+  /** Absolute URL of this very feed document (format-specific: .json, .atom or .rss). */
+  selfUrl: string;
+  /** Absolute URL of the next page of this feed in the same format, or null. */
+  nextUrl: string | null;
+  /** ISO 8601; the newest `updated` of the entries (or a fixed epoch when empty). */
+  updated: string;
+  entries: FeedEntry[];
+}

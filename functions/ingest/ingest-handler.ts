@@ -1,0 +1,55 @@
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { type IngestDeps, ingestUpload } from './ingest-upload.ts';
+import { readUploadEvents } from './s3-notification.ts';
+
+export interface IngestHandlerDeps extends IngestDeps {
+  logger: Logger;
+  metrics: Metrics;
+}
+
+/**
+ * Builds the SQS batch handler: each record's S3 events go through ingestUpload; a record whose
+ * ingest throws (a transient failure) is reported in `batchItemFailures` and only it is retried.
+ */
+export function createIngestHandler(deps: IngestHandlerDeps) {
+  const { logger, metrics } = deps;
+  const processor = new BatchProcessor(EventType.SQS);
+
+  async function ingestRecord(record: SQSRecord): Promise<void> {
+    for (const upload of readUploadEvents(record.body)) {
+      const started = performance.now();
+      try {
+        const result = await ingestUpload(upload, deps);
+        const ms = Math.round(performance.now() - started);
+        logger.info('ingested', { key: upload.key, ms, ...result });
+        metrics.addMetric('IngestDurationMs', MetricUnit.Milliseconds, ms);
+        if (result.outcome === 'stored') metrics.addMetric('StoryVersionsIngested', MetricUnit.Count, 1);
+        if (result.outcome === 'rejected') metrics.addMetric('IngestRejected', MetricUnit.Count, 1);
+      } catch (error) {
+        const ms = Math.round(performance.now() - started);
+        logger.warn('ingest failed, will retry', {
+          key: upload.key,
+          outcome: 'retried',
+          ms,
+          error: error as Error,
+        });
+        metrics.addMetric('IngestRetried', MetricUnit.Count, 1);
+        throw error;
+      }
+    }
+  }
+
+  return async function handleIngestBatch(event: SQSEvent, context?: Context): Promise<SQSBatchResponse> {
+    try {
+      return await processPartialResponse(event, ingestRecord, processor, {
+        ...(context ? { context } : {}),
+        throwOnFullBatchFailure: false,
+      });
+    } finally {
+      metrics.publishStoredMetrics();
+    }
+  };
+}

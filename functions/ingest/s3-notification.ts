@@ -1,0 +1,55 @@
+import { z } from 'zod';
+import type { UploadEvent } from './ingest-upload.ts';
+
+/**
+ * The parts of an S3 event notification ingest uses. Written with zod rather than Powertools'
+ * S3Schema, which rejects S3's `s3:TestEvent` message and IPv6 source addresses — both arrive on
+ * real queues and must not end up in the dead-letter queue.
+ */
+const S3RecordSchema = z.object({
+  eventName: z.string(),
+  eventTime: z.string().refine((value) => !Number.isNaN(Date.parse(value)), 'eventTime is not a date'),
+  s3: z.object({
+    bucket: z.object({ name: z.string() }),
+    object: z.object({
+      key: z.string(),
+      versionId: z.string().optional(),
+      sequencer: z.string().optional(),
+    }),
+  }),
+});
+
+const S3NotificationSchema = z.union([
+  z.object({ Records: z.array(z.unknown()) }),
+  z.object({ Event: z.literal('s3:TestEvent') }),
+]);
+
+/** Encodes a key as S3 does in notifications: each character form-encoded, `/` kept, space as `+`. */
+export function encodeS3Key(key: string): string {
+  return key
+    .split('/')
+    .map((segment) => encodeURIComponent(segment).replace(/%20/g, '+'))
+    .join('/');
+}
+
+/** Decodes a key as S3 puts it in notifications: form-encoded (`+` is a space, `%XX` escapes). */
+export function decodeS3Key(key: string): string {
+  return decodeURIComponent(key.replace(/\+/g, ' '));
+}
+
+/**
+ * Turns an SQS message body holding an S3 notification into upload events (ObjectCreated only).
+ * Throws on a body that is not an S3 notification.
+ */
+export function readUploadEvents(body: string): UploadEvent[] {
+  const notification = S3NotificationSchema.parse(JSON.parse(body));
+  if (!('Records' in notification)) return [];
+  return notification.Records.map((raw) => S3RecordSchema.parse(raw))
+    .filter((record) => record.eventName.startsWith('ObjectCreated:'))
+    .map((record) => ({
+      key: decodeS3Key(record.s3.object.key),
+      versionId: record.s3.object.versionId,
+      eventTime: new Date(record.eventTime).toISOString(),
+      sequencer: record.s3.object.sequencer,
+    }));
+}

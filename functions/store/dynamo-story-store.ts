@@ -1,0 +1,620 @@
+import { gunzipSync, gzipSync } from 'node:zlib';
+import {
+  BatchGetCommand,
+  type BatchGetCommandOutput,
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  type QueryCommandInput,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { Paragraph, StoryDocument } from '../story/types.ts';
+import { versionSortKey } from '../story/version.ts';
+import type { BlobStore } from './blob-store.ts';
+import type {
+  IngestErrorRecord,
+  Page,
+  PageRequest,
+  RevisionRecord,
+  SourceCitation,
+  StoredVersion,
+  StoryHead,
+  StoryReader,
+  StoryWriter,
+  VersionWrite,
+  VersionWriteResult,
+} from './story-store.ts';
+import { BUCKET, TABLE } from './table-definition.ts';
+
+/** Documents whose gzip is larger than this go to the bucket instead of the item (items max 400 KB). */
+const INLINE_DOCUMENT_LIMIT = 300_000;
+/** Source index items carry paragraph texts up to this size; larger ones are read from the document. */
+const INLINE_PARAGRAPHS_LIMIT = 64_000;
+const HEAD_SK = 'HEAD';
+const STORIES_PK = 'STORIES';
+const ERRORS_PK = 'ERRORS';
+const BATCH_GET_LIMIT = 100;
+/** Milliseconds from 0000-01-01 to the Unix epoch, so every 4-digit year is non-negative. */
+const YEAR_ZERO_OFFSET_MS = 62_167_219_200_000;
+const INVERTED_TIME_BASE = 999_999_999_999_999;
+
+const storyPk = (storyId: string) => `STORY#${storyId}`;
+const versionSk = (versionKey: string) => `V#${versionKey}`;
+const revisionSk = (versionKey: string, contentHash: string) => `R#${versionKey}#${contentHash}`;
+const sourcePk = (citationId: string) => `SOURCE#${citationId}`;
+const sourceSk = (storyId: string, versionKey: string) => `${storyId}#${versionKey}`;
+
+/** A cursor the store cannot read. The HTTP layer turns it into a 400. */
+export class InvalidCursorError extends Error {
+  override readonly name = 'InvalidCursorError';
+}
+
+/** Sort key that orders newer times first, ties by story id ascending. */
+export function invertedTimeKey(iso: string, storyId: string): string {
+  const shifted = Date.parse(iso) + YEAR_ZERO_OFFSET_MS;
+  return `${String(INVERTED_TIME_BASE - shifted).padStart(15, '0')}#${storyId}`;
+}
+
+/** Hex digest of a `sha256:<hex>` content hash. */
+export function hashHex(contentHash: string): string {
+  return contentHash.replace(/^sha256:/, '');
+}
+
+/** The immutable bucket key of an upload's original bytes. */
+export function rawArchiveKey(storyId: string, contentHash: string): string {
+  return `${BUCKET.archivePrefix}${storyId}/${hashHex(contentHash)}.raw`;
+}
+
+function documentArchiveKey(storyId: string, contentHash: string): string {
+  return `${BUCKET.archivePrefix}${storyId}/${hashHex(contentHash)}.doc.json.gz`;
+}
+
+type Item = Record<string, unknown>;
+
+function isConditionFailure(error: unknown): boolean {
+  return (error as Error)?.name === 'ConditionalCheckFailedException';
+}
+
+function encodeCursor(key: Record<string, unknown> | undefined): string | null {
+  return key ? Buffer.from(JSON.stringify(key)).toString('base64url') : null;
+}
+
+function decodeCursor(cursor: string | undefined): Record<string, unknown> | undefined {
+  if (cursor === undefined) return undefined;
+  try {
+    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (value && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
+  } catch {
+    // fall through to the error below
+  }
+  throw new InvalidCursorError('cursor is not readable');
+}
+
+function stringList(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((entry): entry is string => typeof entry === 'string') : [];
+}
+
+/**
+ * The StoryReader and StoryWriter on one DynamoDB table (layout in table-definition.ts), with large
+ * documents and raw texts in the bucket. The same adapter runs on AWS, in `npm start` and in the tests.
+ */
+export class DynamoStoryStore implements StoryReader, StoryWriter {
+  constructor(
+    private readonly dynamo: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    private readonly blobs: BlobStore,
+  ) {}
+
+  // ---- writes -------------------------------------------------------------------------------
+
+  /** Remembers the upload's text under its version (idempotent). */
+  async recordRevision(write: VersionWrite): Promise<void> {
+    const { document } = write;
+    await this.dynamo.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          pk: storyPk(document.storyId),
+          sk: revisionSk(versionSortKey(document.version), hashHex(document.contentHash)),
+          type: 'revision',
+          version: document.version,
+          contentHash: document.contentHash,
+          revision: write.revision,
+          rawKey: write.rawKey,
+          sourceKey: write.sourceKey,
+          ingestedAt: write.ingestedAt,
+        },
+      }),
+    );
+  }
+
+  /**
+   * Replaces the version item with optimistic locking on its revision, so a later revision is never
+   * overwritten and index items the replaced revision needed are carried as `staleSources` until removed.
+   */
+  async putVersion(write: VersionWrite): Promise<VersionWriteResult> {
+    const { document } = write;
+    const key = { pk: storyPk(document.storyId), sk: versionSk(versionSortKey(document.version)) };
+    const sources = document.citations.map((citation) => citation.id);
+    const stored = await this.storeDocument(document);
+    for (;;) {
+      const existing = (
+        await this.dynamo.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }))
+      ).Item;
+      const existingRevision = typeof existing?.revision === 'string' ? existing.revision : undefined;
+      if (existingRevision !== undefined && existingRevision > write.revision) {
+        return { status: 'stale', staleSources: [] };
+      }
+      if (existingRevision === write.revision) {
+        return { status: 'current', staleSources: stringList(existing?.staleSources) };
+      }
+      const replaced = stringList(existing?.sources).filter((id) => !sources.includes(id));
+      const staleSources = [...new Set([...stringList(existing?.staleSources), ...replaced])];
+      try {
+        await this.dynamo.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: {
+              ...key,
+              type: 'version',
+              storyId: document.storyId,
+              version: document.version,
+              versionKey: versionSortKey(document.version),
+              title: document.title,
+              publishedAt: document.publishedAt,
+              contentHash: document.contentHash,
+              revision: write.revision,
+              ingestedAt: write.ingestedAt,
+              sourceKey: write.sourceKey,
+              rawKey: write.rawKey,
+              sources,
+              ...(staleSources.length > 0 ? { staleSources } : {}),
+              ...stored,
+            },
+            ConditionExpression:
+              existingRevision === undefined ? 'attribute_not_exists(pk)' : '#revision = :expected',
+            ExpressionAttributeNames:
+              existingRevision === undefined ? undefined : { '#revision': 'revision' },
+            ExpressionAttributeValues:
+              existingRevision === undefined ? undefined : { ':expected': existingRevision },
+          }),
+        );
+        return { status: 'stored', staleSources };
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+        // Another revision of the same version was written meanwhile: read again and decide again.
+      }
+    }
+  }
+
+  /** Writes one index item per cited source, unless a later revision already wrote it. */
+  async putSourceIndex(write: VersionWrite): Promise<void> {
+    const { document } = write;
+    const versionKey = versionSortKey(document.version);
+    await Promise.all(
+      document.citations.map(async (citation) => {
+        const paragraphs = document.paragraphs.filter((paragraph) =>
+          paragraph.citations.includes(citation.id),
+        );
+        const inline = JSON.stringify(paragraphs).length <= INLINE_PARAGRAPHS_LIMIT;
+        try {
+          await this.dynamo.send(
+            new PutCommand({
+              TableName: this.tableName,
+              Item: {
+                pk: sourcePk(citation.id),
+                sk: sourceSk(document.storyId, versionKey),
+                type: 'citation',
+                storyId: document.storyId,
+                version: document.version,
+                versionKey,
+                title: document.title,
+                publishedAt: document.publishedAt,
+                contentHash: document.contentHash,
+                revision: write.revision,
+                paragraphIndexes: paragraphs.map((paragraph) => paragraph.index),
+                ...(inline ? { paragraphs } : {}),
+              },
+              ConditionExpression: 'attribute_not_exists(pk) OR #revision <= :revision',
+              ExpressionAttributeNames: { '#revision': 'revision' },
+              ExpressionAttributeValues: { ':revision': write.revision },
+            }),
+          );
+        } catch (error) {
+          if (!isConditionFailure(error)) throw error;
+        }
+      }),
+    );
+  }
+
+  /** Deletes index items an older revision left behind, then clears the pending list. */
+  async removeStaleSources(write: VersionWrite, staleSources: string[]): Promise<void> {
+    if (staleSources.length === 0) return;
+    const { document } = write;
+    const versionKey = versionSortKey(document.version);
+    await Promise.all(
+      staleSources.map(async (citationId) => {
+        try {
+          await this.dynamo.send(
+            new DeleteCommand({
+              TableName: this.tableName,
+              Key: { pk: sourcePk(citationId), sk: sourceSk(document.storyId, versionKey) },
+              ConditionExpression: '#revision < :revision',
+              ExpressionAttributeNames: { '#revision': 'revision' },
+              ExpressionAttributeValues: { ':revision': write.revision },
+            }),
+          );
+        } catch (error) {
+          if (!isConditionFailure(error)) throw error;
+        }
+      }),
+    );
+    try {
+      await this.dynamo.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: storyPk(document.storyId), sk: versionSk(versionKey) },
+          UpdateExpression: 'REMOVE staleSources',
+          ConditionExpression: '#revision = :revision',
+          ExpressionAttributeNames: { '#revision': 'revision' },
+          ExpressionAttributeValues: { ':revision': write.revision },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
+  /** Conditionally points the head at this version; false when a higher version (or later revision) is head. */
+  async moveHead(write: VersionWrite): Promise<boolean> {
+    const { document } = write;
+    const versionKey = versionSortKey(document.version);
+    try {
+      await this.dynamo.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            pk: storyPk(document.storyId),
+            sk: HEAD_SK,
+            type: 'head',
+            storyId: document.storyId,
+            title: document.title,
+            version: document.version,
+            versionKey,
+            updatedAt: document.publishedAt,
+            contentHash: document.contentHash,
+            revision: write.revision,
+            ingestedAt: write.ingestedAt,
+            [TABLE.indexes.byUpdated.partitionKey]: STORIES_PK,
+            [TABLE.indexes.byUpdated.sortKey]: invertedTimeKey(document.publishedAt, document.storyId),
+          },
+          ConditionExpression:
+            'attribute_not_exists(pk) OR versionKey < :versionKey OR (versionKey = :versionKey AND #revision <= :revision)',
+          ExpressionAttributeNames: { '#revision': 'revision' },
+          ExpressionAttributeValues: { ':versionKey': versionKey, ':revision': write.revision },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  /** Records a rejected upload; the same event recorded twice is one item. */
+  async recordIngestError(error: IngestErrorRecord): Promise<void> {
+    await this.dynamo.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { pk: ERRORS_PK, sk: `${error.at}#${error.key}`, type: 'ingest-error', ...error },
+      }),
+    );
+  }
+
+  private async storeDocument(document: StoryDocument): Promise<Item> {
+    const compressed = gzipSync(JSON.stringify(document));
+    if (compressed.byteLength <= INLINE_DOCUMENT_LIMIT) return { documentGz: compressed };
+    const documentKey = documentArchiveKey(document.storyId, document.contentHash);
+    await this.blobs.putObject(documentKey, compressed, 'application/gzip');
+    return { documentKey };
+  }
+
+  // ---- reads --------------------------------------------------------------------------------
+
+  /** Story heads, newest first, ties by story id. */
+  async listStories(page: PageRequest): Promise<Page<StoryHead>> {
+    const result = await this.queryPage(
+      {
+        IndexName: TABLE.indexes.byUpdated.name,
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': TABLE.indexes.byUpdated.partitionKey },
+        ExpressionAttributeValues: { ':pk': STORIES_PK },
+      },
+      page,
+    );
+    return { items: result.items.map(toHead), cursor: result.cursor };
+  }
+
+  /** The head version document of each story, newest first. */
+  async listLatestVersions(page: PageRequest): Promise<Page<StoredVersion>> {
+    const heads = await this.listStories(page);
+    const versions = await this.getVersionItems(
+      heads.items.map((head) => ({ pk: storyPk(head.storyId), sk: versionSk(versionSortKey(head.version)) })),
+    );
+    return { items: await this.toStoredVersions(versions), cursor: heads.cursor };
+  }
+
+  /** One story's head, or null. */
+  async getHead(storyId: string): Promise<StoryHead | null> {
+    const { Item } = await this.dynamo.send(
+      new GetCommand({ TableName: this.tableName, Key: { pk: storyPk(storyId), sk: HEAD_SK } }),
+    );
+    return Item ? toHead(Item) : null;
+  }
+
+  /** Every version label of a story, highest first. */
+  async listVersionLabels(storyId: string): Promise<string[]> {
+    const labels: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const result = await this.queryPage(
+        {
+          ...versionQuery(storyId),
+          ProjectionExpression: 'version',
+        },
+        { limit: 1000, cursor },
+      );
+      labels.push(...result.items.map((item) => String(item.version)));
+      cursor = result.cursor ?? undefined;
+    } while (cursor);
+    return labels;
+  }
+
+  /** A story's versions, highest first. */
+  async listVersions(storyId: string, page: PageRequest): Promise<Page<StoredVersion>> {
+    const result = await this.queryPage(versionQuery(storyId), page);
+    return { items: await this.toStoredVersions(result.items), cursor: result.cursor };
+  }
+
+  /** One version, or null. */
+  async getVersion(storyId: string, version: string): Promise<StoredVersion | null> {
+    const { Item } = await this.dynamo.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: storyPk(storyId), sk: versionSk(versionSortKey(version)) },
+      }),
+    );
+    if (!Item) return null;
+    const [stored] = await this.toStoredVersions([Item]);
+    return stored ?? null;
+  }
+
+  /** The original text of a version's current revision, or null. */
+  async getRawText(storyId: string, version: string): Promise<string | null> {
+    const { Item } = await this.dynamo.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: storyPk(storyId), sk: versionSk(versionSortKey(version)) },
+        ProjectionExpression: 'rawKey',
+      }),
+    );
+    if (typeof Item?.rawKey !== 'string') return null;
+    const object = await this.blobs.getObject(Item.rawKey);
+    return object ? new TextDecoder().decode(object.bytes) : null;
+  }
+
+  /** Every text ever uploaded for a version, newest revision first. */
+  async listRevisions(storyId: string, version: string): Promise<RevisionRecord[]> {
+    const { Items = [] } = await this.dynamo.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': storyPk(storyId), ':prefix': `R#${versionSortKey(version)}#` },
+      }),
+    );
+    return Items.map((item) => ({
+      contentHash: String(item.contentHash),
+      revision: String(item.revision),
+      rawKey: String(item.rawKey),
+      sourceKey: String(item.sourceKey),
+      ingestedAt: String(item.ingestedAt),
+    })).sort((a, b) => (a.revision < b.revision ? 1 : -1));
+  }
+
+  /** Story versions citing a source, grouped by story, highest version first. */
+  async listSourceCitations(citationId: string, page: PageRequest): Promise<Page<SourceCitation>> {
+    const result = await this.queryPage(
+      {
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': sourcePk(citationId) },
+        ScanIndexForward: false,
+      },
+      page,
+    );
+    const items = await Promise.all(
+      result.items.map(async (item): Promise<SourceCitation> => {
+        const paragraphs = Array.isArray(item.paragraphs)
+          ? (item.paragraphs as Paragraph[])
+          : await this.readParagraphs(String(item.storyId), String(item.version), item.paragraphIndexes);
+        return {
+          storyId: String(item.storyId),
+          version: String(item.version),
+          title: String(item.title),
+          publishedAt: String(item.publishedAt),
+          paragraphs,
+        };
+      }),
+    );
+    return { items, cursor: result.cursor };
+  }
+
+  /**
+   * Head versions that cite a source, newest first. Reads the source's index partition (its size is
+   * the number of versions citing it, not the table) and keeps the entries that are their story's head.
+   */
+  async listSourceStories(citationId: string, page: PageRequest): Promise<Page<StoredVersion>> {
+    const offset = page.cursor === undefined ? 0 : readOffset(decodeCursor(page.cursor));
+    const entries: Item[] = [];
+    let cursor: string | undefined;
+    do {
+      const result = await this.queryPage(
+        {
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': sourcePk(citationId) },
+          ProjectionExpression: 'storyId, versionKey',
+        },
+        { limit: 1000, cursor },
+      );
+      entries.push(...result.items);
+      cursor = result.cursor ?? undefined;
+    } while (cursor);
+    const storyIds = [...new Set(entries.map((entry) => String(entry.storyId)))];
+    const heads = await this.batchGet(storyIds.map((storyId) => ({ pk: storyPk(storyId), sk: HEAD_SK })));
+    const citing = heads
+      .filter((head) =>
+        entries.some((entry) => entry.storyId === head.storyId && entry.versionKey === head.versionKey),
+      )
+      .sort((a, b) => (String(a.gsi1sk) < String(b.gsi1sk) ? -1 : 1));
+    const pageHeads = citing.slice(offset, offset + page.limit);
+    const versions = await this.getVersionItems(
+      pageHeads.map((head) => ({
+        pk: storyPk(String(head.storyId)),
+        sk: versionSk(String(head.versionKey)),
+      })),
+    );
+    const nextOffset = offset + page.limit;
+    return {
+      items: await this.toStoredVersions(versions),
+      cursor: nextOffset < citing.length ? encodeCursor({ offset: nextOffset }) : null,
+    };
+  }
+
+  /** Rejected uploads, newest first. */
+  async listIngestErrors(page: PageRequest): Promise<Page<IngestErrorRecord>> {
+    const result = await this.queryPage(
+      {
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': ERRORS_PK },
+        ScanIndexForward: false,
+      },
+      page,
+    );
+    return {
+      items: result.items.map((item) => ({
+        key: String(item.key),
+        code: String(item.code),
+        message: String(item.message),
+        at: String(item.at),
+      })),
+      cursor: result.cursor,
+    };
+  }
+
+  private async queryPage(
+    input: Omit<QueryCommandInput, 'TableName'>,
+    page: PageRequest,
+  ): Promise<{ items: Item[]; cursor: string | null }> {
+    const items: Item[] = [];
+    let startKey = decodeCursor(page.cursor);
+    // A Query may return fewer items than asked (1 MB pages): keep reading until the page is full.
+    do {
+      const result = await this.dynamo.send(
+        new QueryCommand({
+          ...input,
+          TableName: this.tableName,
+          Limit: page.limit - items.length,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      items.push(...(result.Items ?? []));
+      startKey = result.LastEvaluatedKey;
+    } while (startKey && items.length < page.limit);
+    return { items, cursor: encodeCursor(startKey) };
+  }
+
+  private async batchGet(keys: { pk: string; sk: string }[]): Promise<Item[]> {
+    const found: Item[] = [];
+    for (let start = 0; start < keys.length; start += BATCH_GET_LIMIT) {
+      let pending: Record<string, unknown>[] | undefined = keys.slice(start, start + BATCH_GET_LIMIT);
+      for (let attempt = 0; pending && pending.length > 0; attempt += 1) {
+        if (attempt > 0)
+          await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 20 * 2 ** attempt)));
+        const result: BatchGetCommandOutput = await this.dynamo.send(
+          new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending } } }),
+        );
+        found.push(...((result.Responses?.[this.tableName] ?? []) as Item[]));
+        pending = result.UnprocessedKeys?.[this.tableName]?.Keys;
+      }
+    }
+    return found;
+  }
+
+  /** Version items for the keys, in the keys' order (BatchGet answers in any order). */
+  private async getVersionItems(keys: { pk: string; sk: string }[]): Promise<Item[]> {
+    const items = await this.batchGet(keys);
+    const byKey = new Map<string, Item>(items.map((item) => [`${String(item.pk)}|${String(item.sk)}`, item]));
+    return keys.flatMap((key) => {
+      const item = byKey.get(`${key.pk}|${key.sk}`);
+      return item ? [item] : [];
+    });
+  }
+
+  private async toStoredVersions(items: Item[]): Promise<StoredVersion[]> {
+    return Promise.all(
+      items.map(async (item) => ({
+        storyId: String(item.storyId),
+        version: String(item.version),
+        publishedAt: String(item.publishedAt),
+        contentHash: String(item.contentHash),
+        revision: String(item.revision),
+        ingestedAt: String(item.ingestedAt),
+        document: await this.readDocument(item),
+      })),
+    );
+  }
+
+  private async readDocument(item: Item): Promise<StoryDocument> {
+    if (item.documentGz instanceof Uint8Array) {
+      return JSON.parse(gunzipSync(item.documentGz).toString('utf8')) as StoryDocument;
+    }
+    const object = typeof item.documentKey === 'string' ? await this.blobs.getObject(item.documentKey) : null;
+    if (!object) throw new Error(`document of ${String(item.pk)} ${String(item.sk)} is missing`);
+    return JSON.parse(gunzipSync(object.bytes).toString('utf8')) as StoryDocument;
+  }
+
+  private async readParagraphs(storyId: string, version: string, indexes: unknown): Promise<Paragraph[]> {
+    const stored = await this.getVersion(storyId, version);
+    const wanted = new Set(Array.isArray(indexes) ? indexes : []);
+    return stored ? stored.document.paragraphs.filter((paragraph) => wanted.has(paragraph.index)) : [];
+  }
+}
+
+function versionQuery(storyId: string): Omit<QueryCommandInput, 'TableName'> {
+  return {
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+    ExpressionAttributeValues: { ':pk': storyPk(storyId), ':prefix': 'V#' },
+    ScanIndexForward: false,
+  };
+}
+
+function readOffset(cursor: Record<string, unknown> | undefined): number {
+  const offset = cursor?.offset;
+  if (typeof offset !== 'number' || !Number.isSafeInteger(offset) || offset < 0) {
+    throw new InvalidCursorError('cursor is not readable');
+  }
+  return offset;
+}
+
+function toHead(item: Item): StoryHead {
+  return {
+    storyId: String(item.storyId),
+    title: String(item.title),
+    version: String(item.version),
+    updatedAt: String(item.updatedAt),
+    contentHash: String(item.contentHash),
+    revision: String(item.revision),
+    ingestedAt: String(item.ingestedAt),
+  };
+}
