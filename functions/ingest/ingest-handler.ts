@@ -47,6 +47,7 @@ export function createIngestHandler(deps: IngestHandlerDeps) {
       return await processPartialResponse(event, ingestRecord, processor, {
         ...(context ? { context } : {}),
         throwOnFullBatchFailure: false,
+        processInParallel: true,
       });
     } finally {
       metrics.publishStoredMetrics();

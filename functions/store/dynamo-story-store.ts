@@ -214,6 +214,7 @@ export class DynamoStoryStore implements StoryReader, StoryWriter {
                 publishedAt: document.publishedAt,
                 contentHash: document.contentHash,
                 revision: write.revision,
+                ingestedAt: write.ingestedAt,
                 paragraphIndexes: paragraphs.map((paragraph) => paragraph.index),
                 ...(inline ? { paragraphs } : {}),
               },
@@ -443,6 +444,7 @@ export class DynamoStoryStore implements StoryReader, StoryWriter {
           version: String(item.version),
           title: String(item.title),
           publishedAt: String(item.publishedAt),
+          ingestedAt: String(item.ingestedAt),
           paragraphs,
         };
       }),

@@ -30,6 +30,8 @@ export interface SourceCitation {
   version: string;
   title: string;
   publishedAt: string;
+  /** When this version's current text was ingested, ISO 8601. */
+  ingestedAt: string;
   paragraphs: Paragraph[];
 }
 

@@ -1,0 +1,24 @@
+/** The `error.code` values the API answers with. */
+export type ErrorCode = 'bad_parameter' | 'not_found' | 'method_not_allowed' | 'internal';
+
+/** An expected failure that becomes a JSON error response; the message is safe to show to clients. */
+export class HttpError extends Error {
+  override readonly name = 'HttpError';
+  constructor(
+    readonly status: number,
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** A 400 `bad_parameter` error. */
+export function badParameter(message: string): HttpError {
+  return new HttpError(400, 'bad_parameter', message);
+}
+
+/** A 404 `not_found` error. */
+export function notFound(message: string): HttpError {
+  return new HttpError(404, 'not_found', message);
+}

@@ -1,0 +1,369 @@
+import type { FeedEntry, FeedModel } from '../feeds/feed-model.ts';
+import { renderAtomFeed, renderJsonFeed, renderRssFeed } from '../feeds/index.ts';
+import type { Page, PageRequest, StoredVersion } from '../store/story-store.ts';
+import { diffVersions } from '../story/diff-versions.ts';
+import { openCursor, sealCursor } from './cursor.ts';
+import { badParameter, notFound } from './errors.ts';
+import { buildOpenApiDocument } from './openapi.ts';
+import { parseCitationId, parseLimit, parseStoryId, parseVersionParam } from './params.ts';
+import { clampLastModified, type Representation } from './representation.ts';
+import type { ApiDeps, HttpRequest } from './types.ts';
+
+export type FeedFormat = 'json' | 'atom' | 'rss';
+
+/** Everything a route handler sees: the request, its decoded path parameters and the dependencies. */
+export interface RouteContext {
+  request: HttpRequest;
+  params: Record<string, string>;
+  deps: ApiDeps;
+  now: Date;
+}
+
+/** One GET/HEAD route of SPEC §3; `pattern` uses `{name}` segments and `{format}` for the feed extension. */
+export interface Route {
+  pattern: string;
+  serve: (context: RouteContext) => Promise<Representation>;
+}
+
+const FEED_CONTENT_TYPES: Record<FeedFormat, string> = {
+  json: 'application/feed+json; charset=utf-8',
+  atom: 'application/atom+xml; charset=utf-8',
+  rss: 'application/rss+xml; charset=utf-8',
+};
+const FEED_RENDERERS: Record<FeedFormat, (model: FeedModel) => string> = {
+  json: renderJsonFeed,
+  atom: renderAtomFeed,
+  rss: renderRssFeed,
+};
+const JSON_TYPE = 'application/json; charset=utf-8';
+const FEED_CACHE = 'public, max-age=60';
+const JSON_CACHE = 'public, max-age=10';
+const EPOCH = new Date(0);
+const PROCESS_STARTED = new Date(Math.floor(Date.now() / 1000) * 1000);
+
+/** The feed formats in the order the OpenAPI document lists them. */
+export const FEED_FORMATS: readonly FeedFormat[] = ['json', 'atom', 'rss'];
+
+/** The content type each feed format is served with. */
+export function feedContentType(format: FeedFormat): string {
+  return FEED_CONTENT_TYPES[format];
+}
+
+function newest(dates: Iterable<string>, now: Date): Date {
+  let latest = EPOCH.getTime();
+  for (const text of dates) {
+    const time = Date.parse(text);
+    if (Number.isFinite(time) && time > latest) latest = time;
+  }
+  return clampLastModified(new Date(latest), now);
+}
+
+function jsonRepresentation(value: unknown, lastModified: Date, cacheControl = JSON_CACHE): Representation {
+  return { contentType: JSON_TYPE, body: JSON.stringify(value), cacheControl, lastModified };
+}
+
+interface Paging {
+  page: PageRequest;
+  /** The absolute URL of this page, with the request's limit and cursor. */
+  selfUrl: string;
+  /** The absolute URL of the page after this one, or null on the last page. */
+  nextUrl: (storeCursor: string | null) => string | null;
+}
+
+/** Reads limit and cursor for a list whose canonical path is `path`; the cursor is bound to `scope`. */
+function readPaging(context: RouteContext, path: string, scope: string): Paging {
+  const { query, baseUrl } = context.request;
+  const limit = parseLimit(query.limit);
+  const cursorText = query.cursor;
+  if (cursorText === '') throw badParameter('cursor must not be empty');
+  const secret = context.deps.cursorSecret;
+  const storeCursor = cursorText === undefined ? undefined : openCursor(cursorText, scope, secret);
+  const selfQuery = new URLSearchParams();
+  if (query.limit !== undefined) selfQuery.set('limit', String(limit));
+  if (cursorText !== undefined) selfQuery.set('cursor', cursorText);
+  const selfSearch = selfQuery.toString();
+  return {
+    page: { limit, cursor: storeCursor },
+    selfUrl: `${baseUrl}${path}${selfSearch ? `?${selfSearch}` : ''}`,
+    nextUrl: (next) => {
+      if (next === null) return null;
+      const nextQuery = new URLSearchParams({
+        limit: String(limit),
+        cursor: sealCursor(next, scope, secret),
+      });
+      return `${baseUrl}${path}?${nextQuery.toString()}`;
+    },
+  };
+}
+
+function feedFormat(context: RouteContext): FeedFormat {
+  const format = context.params.format;
+  if (format === 'json' || format === 'atom' || format === 'rss') return format;
+  throw notFound('no such feed format');
+}
+
+interface FeedParts {
+  title: string;
+  description: string;
+  homePageUrl: string;
+  entries: FeedEntry[];
+  /** ISO timestamps that bound Last-Modified (ingestion times). */
+  changedAt: string[];
+}
+
+function feedRepresentation(
+  context: RouteContext,
+  format: FeedFormat,
+  paging: Paging,
+  page: Page<unknown>,
+  parts: FeedParts,
+): Representation {
+  const updated = parts.entries.reduce(
+    (latest, entry) => (Date.parse(entry.updated) > Date.parse(latest) ? entry.updated : latest),
+    EPOCH.toISOString(),
+  );
+  const model: FeedModel = {
+    title: parts.title,
+    description: parts.description,
+    baseUrl: context.request.baseUrl,
+    homePageUrl: parts.homePageUrl,
+    selfUrl: paging.selfUrl,
+    nextUrl: paging.nextUrl(page.cursor),
+    updated,
+    entries: parts.entries,
+  };
+  return {
+    contentType: FEED_CONTENT_TYPES[format],
+    body: FEED_RENDERERS[format](model),
+    cacheControl: FEED_CACHE,
+    lastModified: newest(parts.changedAt, context.now),
+  };
+}
+
+function versionEntry(version: StoredVersion, url: string): FeedEntry {
+  return {
+    id: url,
+    url,
+    document: version.document,
+    published: version.publishedAt,
+    updated: version.publishedAt,
+  };
+}
+
+async function serveLatestFeed(context: RouteContext): Promise<Representation> {
+  const format = feedFormat(context);
+  const { baseUrl } = context.request;
+  const paging = readPaging(context, `/feeds/latest.${format}`, 'feeds/latest');
+  const page = await context.deps.reader.listLatestVersions(paging.page);
+  return feedRepresentation(context, format, paging, page, {
+    title: 'storyfeed: latest stories',
+    description: 'Every story at its latest version, newest first.',
+    homePageUrl: `${baseUrl}/stories`,
+    entries: page.items.map((version) => versionEntry(version, `${baseUrl}/stories/${version.storyId}`)),
+    changedAt: page.items.map((version) => version.ingestedAt),
+  });
+}
+
+async function serveStoryFeed(context: RouteContext): Promise<Representation> {
+  const storyId = parseStoryId(context.params.storyId ?? '');
+  const format = feedFormat(context);
+  const { baseUrl } = context.request;
+  const paging = readPaging(context, `/stories/${storyId}/feed.${format}`, `stories/${storyId}/feed`);
+  const [head, page] = await Promise.all([
+    context.deps.reader.getHead(storyId),
+    context.deps.reader.listVersions(storyId, paging.page),
+  ]);
+  if (!head) throw notFound('no such story');
+  const storyUrl = `${baseUrl}/stories/${storyId}`;
+  return feedRepresentation(context, format, paging, page, {
+    title: head.title,
+    description: `Every version of the story ${storyId}, highest first.`,
+    homePageUrl: storyUrl,
+    entries: page.items.map((version) => versionEntry(version, `${storyUrl}/versions/${version.version}`)),
+    changedAt: [head.ingestedAt, ...page.items.map((version) => version.ingestedAt)],
+  });
+}
+
+async function serveSourceFeed(context: RouteContext): Promise<Representation> {
+  const citationId = parseCitationId(context.params.citationId ?? '');
+  const format = feedFormat(context);
+  const { baseUrl } = context.request;
+  const paging = readPaging(context, `/sources/${citationId}/feed.${format}`, `sources/${citationId}/feed`);
+  const { reader } = context.deps;
+  const page = await reader.listSourceStories(citationId, paging.page);
+  if (page.items.length === 0 && paging.page.cursor === undefined) {
+    // Cited only by older versions: an empty feed. Never cited: no such source.
+    const cited = await reader.listSourceCitations(citationId, { limit: 1 });
+    if (cited.items.length === 0) throw notFound('no story cites this source');
+  }
+  return feedRepresentation(context, format, paging, page, {
+    title: `storyfeed: stories citing ${citationId}`,
+    description: `Stories whose latest version cites the source ${citationId}.`,
+    homePageUrl: `${baseUrl}/sources/${citationId}`,
+    entries: page.items.map((version) => versionEntry(version, `${baseUrl}/stories/${version.storyId}`)),
+    changedAt: page.items.map((version) => version.ingestedAt),
+  });
+}
+
+async function serveStoryList(context: RouteContext): Promise<Representation> {
+  const paging = readPaging(context, '/stories', 'stories');
+  const page = await context.deps.reader.listStories(paging.page);
+  const items = page.items.map(({ storyId, title, version, updatedAt }) => ({
+    storyId,
+    title,
+    version,
+    updatedAt,
+  }));
+  const lastModified = newest(
+    page.items.map((head) => head.ingestedAt),
+    context.now,
+  );
+  return jsonRepresentation({ items, next: paging.nextUrl(page.cursor) }, lastModified);
+}
+
+async function serveStory(context: RouteContext): Promise<Representation> {
+  const storyId = parseStoryId(context.params.storyId ?? '');
+  const { reader } = context.deps;
+  const [latest, versions] = await Promise.all([
+    reader.listVersions(storyId, { limit: 1 }),
+    reader.listVersionLabels(storyId),
+  ]);
+  const head = latest.items[0];
+  if (!head) throw notFound('no such story');
+  return jsonRepresentation({ ...head.document, versions }, newest([head.ingestedAt], context.now));
+}
+
+async function readVersion(context: RouteContext, storyId: string, label: string): Promise<StoredVersion> {
+  const version = await context.deps.reader.getVersion(storyId, label);
+  if (!version) throw notFound('no such story version');
+  return version;
+}
+
+async function serveVersion(context: RouteContext): Promise<Representation> {
+  const storyId = parseStoryId(context.params.storyId ?? '');
+  const label = parseVersionParam(context.params.version ?? '');
+  const version = await readVersion(context, storyId, label);
+  return jsonRepresentation(version.document, newest([version.ingestedAt], context.now));
+}
+
+async function serveRawVersion(context: RouteContext): Promise<Representation> {
+  const storyId = parseStoryId(context.params.storyId ?? '');
+  const label = parseVersionParam(context.params.version ?? '');
+  const [version, text] = await Promise.all([
+    context.deps.reader.getVersion(storyId, label),
+    context.deps.reader.getRawText(storyId, label),
+  ]);
+  if (!version || text === null) throw notFound('no such story version');
+  return {
+    contentType: 'text/plain; charset=utf-8',
+    body: text,
+    cacheControl: FEED_CACHE,
+    lastModified: newest([version.ingestedAt], context.now),
+  };
+}
+
+async function serveDiff(context: RouteContext): Promise<Representation> {
+  const storyId = parseStoryId(context.params.storyId ?? '');
+  const { from, to } = context.request.query;
+  if (from === undefined || to === undefined) throw badParameter('from and to are both required');
+  const fromLabel = parseVersionParam(from, 'from');
+  const toLabel = parseVersionParam(to, 'to');
+  const [older, newer] = await Promise.all([
+    readVersion(context, storyId, fromLabel),
+    readVersion(context, storyId, toLabel),
+  ]);
+  const diff = diffVersions(older.document, newer.document);
+  return jsonRepresentation(diff, newest([older.ingestedAt, newer.ingestedAt], context.now));
+}
+
+async function serveSource(context: RouteContext): Promise<Representation> {
+  const citationId = parseCitationId(context.params.citationId ?? '');
+  const paging = readPaging(context, `/sources/${citationId}`, `sources/${citationId}`);
+  const page = await context.deps.reader.listSourceCitations(citationId, paging.page);
+  if (page.items.length === 0 && paging.page.cursor === undefined) {
+    throw notFound('no story cites this source');
+  }
+  const items = page.items.map(({ storyId, version, title, publishedAt, paragraphs }) => ({
+    storyId,
+    version,
+    title,
+    publishedAt,
+    paragraphs,
+  }));
+  const lastModified = newest(
+    page.items.map((item) => item.ingestedAt),
+    context.now,
+  );
+  return jsonRepresentation({ items, next: paging.nextUrl(page.cursor) }, lastModified);
+}
+
+async function serveIngestErrors(context: RouteContext): Promise<Representation> {
+  const paging = readPaging(context, '/ingest/errors', 'ingest/errors');
+  const page = await context.deps.reader.listIngestErrors(paging.page);
+  const items = page.items.map(({ key, code, message, at }) => ({ key, code, message, at }));
+  const lastModified = newest(
+    page.items.map((item) => item.at),
+    context.now,
+  );
+  return jsonRepresentation({ items, next: paging.nextUrl(page.cursor) }, lastModified);
+}
+
+async function serveHealth(): Promise<Representation> {
+  return jsonRepresentation({ ok: true }, PROCESS_STARTED, 'no-store');
+}
+
+let openApiCache: { baseUrl: string; body: string } | undefined;
+
+async function serveOpenApi(context: RouteContext): Promise<Representation> {
+  const { baseUrl } = context.request;
+  if (openApiCache?.baseUrl !== baseUrl) {
+    openApiCache = { baseUrl, body: JSON.stringify(buildOpenApiDocument(baseUrl)) };
+  }
+  return {
+    contentType: JSON_TYPE,
+    body: openApiCache.body,
+    cacheControl: 'public, max-age=3600',
+    lastModified: PROCESS_STARTED,
+  };
+}
+
+/** Every route of SPEC §3, each answering GET and HEAD. */
+export const ROUTES: readonly Route[] = [
+  { pattern: '/feeds/latest.{format}', serve: serveLatestFeed },
+  { pattern: '/stories', serve: serveStoryList },
+  { pattern: '/stories/{storyId}', serve: serveStory },
+  { pattern: '/stories/{storyId}/feed.{format}', serve: serveStoryFeed },
+  { pattern: '/stories/{storyId}/versions/{version}', serve: serveVersion },
+  { pattern: '/stories/{storyId}/versions/{version}/raw', serve: serveRawVersion },
+  { pattern: '/stories/{storyId}/diff', serve: serveDiff },
+  { pattern: '/sources/{citationId}', serve: serveSource },
+  { pattern: '/sources/{citationId}/feed.{format}', serve: serveSourceFeed },
+  { pattern: '/ingest/errors', serve: serveIngestErrors },
+  { pattern: '/health', serve: serveHealth },
+  { pattern: '/openapi.json', serve: serveOpenApi },
+];
+
+/** Matches decoded path segments against a route pattern; returns the parameters or null. */
+export function matchRoute(pattern: string, segments: string[]): Record<string, string> | null {
+  const parts = pattern.slice(1).split('/');
+  if (parts.length !== segments.length) return null;
+  const params: Record<string, string> = {};
+  for (const [i, part] of parts.entries()) {
+    const segment = segments[i] ?? '';
+    const name = /^\{(\w+)\}$/.exec(part)?.[1];
+    if (name) {
+      if (segment === '') return null;
+      params[name] = segment;
+      continue;
+    }
+    const feed = /^([\w-]+)\.\{format\}$/.exec(part)?.[1];
+    if (feed) {
+      const format = segment.startsWith(`${feed}.`) ? segment.slice(feed.length + 1) : '';
+      if (!(FEED_FORMATS as readonly string[]).includes(format)) return null;
+      params.format = format;
+      continue;
+    }
+    if (part !== segment) return null;
+  }
+  return params;
+}

@@ -1,0 +1,66 @@
+import type { StoryReader } from '../store/story-store.ts';
+
+/** A request as the HTTP layer sees it: no AWS types; the adapter fills it in. */
+export interface HttpRequest {
+  method: string;
+  /** The raw path, still percent-encoded, without the stage prefix: `/stories/abc`. */
+  path: string;
+  /** Decoded query parameters (a repeated name arrives comma-joined, as API Gateway sends it). */
+  query: Record<string, string>;
+  /** Header names in lower case. */
+  headers: Record<string, string>;
+  /** Absolute base URL of the API without a trailing slash, e.g. `https://api.example.com/prod`. */
+  baseUrl: string;
+}
+
+/** The answer: `body` is empty for HEAD and 304; a compressed body is a Uint8Array. */
+export interface HttpResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: Uint8Array | string;
+}
+
+/** What the HTTP layer needs from outside. */
+export interface ApiDeps {
+  /** Every route reads through it. */
+  reader: StoryReader;
+  /** HMAC key for paging cursors; cursors signed with another key are rejected. */
+  cursorSecret: string;
+  now?: () => Date;
+  /** Receives unexpected errors (the client only sees `internal error`). */
+  log?: (error: unknown) => void;
+}
+
+export interface BaseUrlSource {
+  /** PUBLIC_BASE_URL; wins when set and non-empty. */
+  publicBaseUrl?: string | undefined;
+  /** Request headers with lower-case names. */
+  headers: Record<string, string | undefined>;
+  /** The API Gateway stage; appended as a path prefix unless it is `$default`. */
+  stage?: string | undefined;
+}
+
+const HOST_PATTERN = /^[A-Za-z0-9.-]+(?::\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](?::\d{1,5})?$/;
+const STAGE_PATTERN = /^[A-Za-z0-9._-]{1,128}$/;
+
+/**
+ * Computes the absolute base URL of the API (no trailing slash): PUBLIC_BASE_URL when set, else
+ * X-Forwarded-Proto/X-Forwarded-Host, then Host, with the stage appended when it is not `$default`.
+ * A malformed host header falls back to `localhost`, so a client cannot inject text into feed links.
+ */
+export function resolveBaseUrl(source: BaseUrlSource): string {
+  const configured = source.publicBaseUrl?.trim();
+  if (configured) return configured.replace(/\/+$/, '');
+  const header = (name: string): string | undefined => {
+    const value = source.headers[name] ?? source.headers[name.toLowerCase()];
+    const first = value?.split(',')[0]?.trim();
+    return first ? first : undefined;
+  };
+  const forwardedProto = header('x-forwarded-proto')?.toLowerCase();
+  const proto = forwardedProto === 'https' || forwardedProto === 'http' ? forwardedProto : 'http';
+  const candidate = header('x-forwarded-host') ?? header('host');
+  const host = candidate && HOST_PATTERN.test(candidate) ? candidate.toLowerCase() : 'localhost';
+  const stage = source.stage;
+  const prefix = stage && stage !== '$default' && STAGE_PATTERN.test(stage) ? `/${stage}` : '';
+  return `${proto}://${host}${prefix}`;
+}
