@@ -134,10 +134,30 @@ function feedRepresentation(
   };
   return {
     contentType: FEED_CONTENT_TYPES[format],
-    body: FEED_RENDERERS[format](model),
+    body: renderFeedOnce(page, model, format),
     cacheControl: FEED_CACHE,
     lastModified: newest(parts.changedAt, context.now),
   };
+}
+
+/**
+ * Rendered feeds by the page object they were built from. The read cache hands out the same page
+ * object for its lifetime, so a hot feed is rendered once per cache period instead of per request.
+ */
+const renderedFeeds = new WeakMap<object, Map<string, string>>();
+
+function renderFeedOnce(page: Page<unknown>, model: FeedModel, format: FeedFormat): string {
+  const key = JSON.stringify([format, model.title, model.baseUrl, model.selfUrl, model.nextUrl]);
+  let rendered = renderedFeeds.get(page);
+  if (!rendered) {
+    rendered = new Map();
+    renderedFeeds.set(page, rendered);
+  }
+  const cached = rendered.get(key);
+  if (cached !== undefined) return cached;
+  const body = FEED_RENDERERS[format](model);
+  rendered.set(key, body);
+  return body;
 }
 
 function versionEntry(version: StoredVersion, url: string): FeedEntry {
