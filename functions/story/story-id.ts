@@ -1,0 +1,41 @@
+import { StoryError } from './types.ts';
+
+/** Where a story file came from: its S3 key or file path, and the object's `story-id` metadata if any. */
+export interface StorySource {
+  key?: string;
+  metadataStoryId?: string | undefined;
+}
+
+const STORY_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+
+/**
+ * Derives the story id by SPEC §1: the `story-id` metadata, else `<id>` of `…stories/<id>/<file>`,
+ * else the base name without its last extension and a leading `<digits>_`. Throws `invalid_story_id`.
+ */
+export function deriveStoryId(source: StorySource): string {
+  if (source.metadataStoryId !== undefined) {
+    return checkStoryId(source.metadataStoryId, `the story-id metadata "${clip(source.metadataStoryId)}"`);
+  }
+  const key = source.key ?? '';
+  const segments = key.split('/');
+  const file = segments[segments.length - 1] ?? '';
+  const parent = segments[segments.length - 2];
+  if (segments.length >= 3 && segments[segments.length - 3] === 'stories' && parent !== undefined) {
+    return checkStoryId(parent, `the folder "${clip(parent)}" of the key "${clip(key)}"`);
+  }
+  const dot = file.lastIndexOf('.');
+  const stem = dot > 0 ? file.slice(0, dot) : file;
+  return checkStoryId(stem.replace(/^\d+_/, ''), `the file name "${clip(file)}"`);
+}
+
+function checkStoryId(id: string, origin: string): string {
+  if (STORY_ID_PATTERN.test(id)) return id;
+  throw new StoryError(
+    'invalid_story_id',
+    `${origin} gives the story id "${clip(id)}", which must be 1-128 letters, digits, '.', '_' or '-' starting with a letter or digit`,
+  );
+}
+
+function clip(text: string): string {
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}

@@ -1,0 +1,117 @@
+import { describe, expect, it } from 'vitest';
+import { parseStory } from '../../../functions/story/parse-story.ts';
+
+const HEADER = 'v1.0\nA Title\n2024-01-01 00:00:00\n\n';
+
+/** The figures of a one-paragraph story, as `text|value|kind|unit|qualifier` strings. */
+function figuresOf(body: string): string[] {
+  return parseStory(HEADER + body, { key: 'figures.txt' }).figures.map(
+    (figure) => `${figure.text}|${figure.value}|${figure.kind}|${figure.unit}|${figure.qualifier ?? ''}`,
+  );
+}
+
+describe('figure extraction', () => {
+  it.each([
+    [
+      'Revenue hit $1.2bn and USD1.2bn and RMB5bn.',
+      [
+        '$1.2bn|1200000000|currency|USD|',
+        'USD1.2bn|1200000000|currency|USD|',
+        'RMB5bn|5000000000|currency|CNY|',
+      ],
+    ],
+    [
+      'A $1.5-billion deal and 1.5 bln dollars.',
+      ['$1.5-billion|1500000000|currency|USD|', '1.5 bln dollars|1500000000|currency|USD|'],
+    ],
+    [
+      'It cost 12 million yuan ($1.7 million).',
+      ['12 million yuan|12000000|currency|CNY|', '$1.7 million|1700000|currency|USD|'],
+    ],
+    [
+      'Over RMB 5 billion went to 3 million pounds sterling.',
+      ['Over RMB 5 billion|5000000000|currency|CNY|over', '3 million pounds sterling|3000000|currency|GBP|'],
+    ],
+    [
+      'Prices fell -0.3% and (−1.5%) and rose 5pc.',
+      ['-0.3%|-0.3|percent|%|', '−1.5%|-1.5|percent|%|', '5pc|5|percent|%|'],
+    ],
+    ['Growth of 10-15% over 3-5 years.', ['15%|15|percent|%|', '5 years|5|duration|years|']],
+    [
+      'Between 2019 and 2023 and from 2010 to 2015.',
+      [
+        'Between 2019|2019|year|year|',
+        '2023|2023|year|year|',
+        'from 2010|2010|year|year|',
+        'to 2015|2015|year|year|',
+      ],
+    ],
+    ['By the end of 2025 and as of 2023.', ['of 2025|2025|year|year|', 'of 2023|2023|year|year|']],
+    [
+      'A 24-hour strike, a 100-day plan and a five-year period.',
+      ['24-hour|24|duration|hours|', '100-day|100|duration|days|', 'five-year|5|duration|years|'],
+    ],
+    [
+      'Two years later, nearly three decades on, ten per cent.',
+      [
+        'Two years|2|duration|years|',
+        'nearly three decades|3|duration|decades|nearly',
+        'ten per cent|10|percent|%|',
+      ],
+    ],
+    [
+      'It rose 3.5 times to 1,000 state-owned enterprises.',
+      ['1,000 state-owned enterprises|1000|count|state-owned enterprises|'],
+    ],
+    [
+      'Top 10 companies, 8 out of 10 people, 10,000 GPUs.',
+      ['10 companies|10|count|companies|', '10 people|10|count|people|', '10,000 GPUs|10000|count|GPUs|'],
+    ],
+    [
+      'China\u2019s 5 largest banks hired 500 staff.',
+      ['5 largest banks|5|count|largest banks|', '500 staff|500|count|staff|'],
+    ],
+  ])('reads %s', (body, expected) => {
+    expect(figuresOf(body)).toEqual(expected);
+  });
+
+  it.each([
+    [
+      'numbers glued to letters',
+      '5G networks, G20 talks, COVID-19 cases, 3D printers, FY2024 plans, Q3 2024 sales.',
+    ],
+    [
+      'numbers after a capitalised name',
+      'Windows 11 users, Boeing 737 pilots, iPhone 15 buyers, the S&P 500 index, Chapter 11 cases.',
+    ],
+    [
+      'years without a preposition',
+      'Euro 2024 was held in the [2024] season; the 2024 Olympics and the 1980s boom.',
+    ],
+    ['clock times, ratios, ordinals and versions', 'At 3:30 on 24/7 duty she came 15th with version 1.2.3.'],
+    ['idioms and ages', 'One day he left; the 15-year-old student; the 14th Five-Year Plan; 3 times larger.'],
+    ['bare numbers without a unit', 'The population reached 1.4 billion and the index hit 500.'],
+  ])('ignores %s', (_label, body) => {
+    expect(figuresOf(body)).toEqual([]);
+  });
+
+  it('gives each figure the citations of its paragraph', () => {
+    const document = parseStory(`${HEADER}Sales rose 5% [aaaa1111] [BBBB2222].\n\nNo sources for 10 firms.`, {
+      key: 'a.txt',
+    });
+    expect(document.figures.map((figure) => [figure.paragraph, figure.citations])).toEqual([
+      [0, ['aaaa1111', 'bbbb2222']],
+      [1, []],
+    ]);
+  });
+
+  it('takes the figure text from the paragraph text', () => {
+    const document = parseStory(`${HEADER}Nearly   40%\u00a0of voters [aaaa1111] backed 2\nnew laws.`, {
+      key: 'a.txt',
+    });
+    const paragraph = document.paragraphs[0]?.text ?? '';
+    expect(paragraph).toBe('Nearly 40% of voters backed 2 new laws.');
+    expect(document.figures.map((figure) => figure.text)).toEqual(['Nearly 40%', '2 new laws']);
+    for (const figure of document.figures) expect(paragraph).toContain(figure.text);
+  });
+});
