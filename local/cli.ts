@@ -3,6 +3,9 @@ export type Command = (args: string[]) => Promise<number>;
 
 const COMMANDS: Record<string, () => Promise<Command>> = {
   parse: async () => (await import('./commands/parse.ts')).runParse,
+  dev: async () => (await import('./commands/dev.ts')).runDev,
+  upload: async () => (await import('./commands/upload.ts')).runUpload,
+  dlq: async () => (await import('./commands/dlq.ts')).runDlq,
 };
 
 const USAGE = `usage: storyfeed <command> [options]
@@ -12,7 +15,7 @@ commands:
   parse FILE                     print the SPEC §2 document of one story file
   upload FILE... [--bucket B] [--endpoint URL] [--story-id ID]
                                  put story files (or directories of them) into the bucket
-  dlq [--redrive]                list (or replay) events that failed 5 times in the local pipeline`;
+  dlq [--redrive] [--json]       list (or replay) events that failed 5 times in the local pipeline`;
 
 /** Runs the CLI with argv (without node and script); returns the exit code. */
 export async function runCli(argv: string[]): Promise<number> {

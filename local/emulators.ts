@@ -1,5 +1,5 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -63,6 +63,15 @@ export async function startEmulators(options: EmulatorOptions = {}): Promise<Emu
     throw error;
   }
 
+  // s3rver emits a failed listen as an unhandled 'error' event instead of rejecting run(): check first.
+  if (options.s3Port) {
+    try {
+      await closeServer(await listenProbe(options.s3Port, 'S3_PORT'));
+    } catch (error) {
+      await closeServer(dynamoServer);
+      throw error;
+    }
+  }
   const s3rver = new S3rver({
     address: LOCAL_HOST,
     port: options.s3Port ?? 0,
@@ -131,6 +140,12 @@ function listen(server: Server, port: number, variable: string): Promise<number>
       resolve((server.address() as AddressInfo).port);
     });
   });
+}
+
+async function listenProbe(port: number, variable: string): Promise<Server> {
+  const probe = createServer();
+  await listen(probe, port, variable);
+  return probe;
 }
 
 function closeServer(server: Server): Promise<void> {

@@ -24,7 +24,10 @@ export function createIngestHandler(deps: IngestHandlerDeps) {
       try {
         const result = await ingestUpload(upload, deps);
         const ms = Math.round(performance.now() - started);
-        logger.info('ingested', { key: upload.key, ms, ...result });
+        // `message` is reserved by the Logger: a rejection's message is logged as `reason`.
+        const { outcome, ...facts } = result;
+        const details = 'message' in facts ? { code: facts.code, reason: facts.message } : facts;
+        logger.info('ingested', { key: upload.key, outcome, ms, ...details });
         metrics.addMetric('IngestDurationMs', MetricUnit.Milliseconds, ms);
         if (result.outcome === 'stored') metrics.addMetric('StoryVersionsIngested', MetricUnit.Count, 1);
         if (result.outcome === 'rejected') metrics.addMetric('IngestRejected', MetricUnit.Count, 1);

@@ -1,13 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEventV2, S3Event, SQSEvent } from 'aws-lambda';
+import { encodeS3Key } from '../../functions/ingest/s3-notification.ts';
 
 const ACCOUNT = '123456789012';
 const REGION = 'us-east-1';
-
-/** An S3 event key as S3 writes it into notifications: form-encoded, `/` kept, space as `+`. */
-export function encodeS3EventKey(key: string): string {
-  return encodeURIComponent(key).replace(/%2F/g, '/').replace(/%20/g, '+');
-}
 
 /** The S3 ObjectCreated:Put notification for one object, as S3 sends it to SQS. */
 export function buildS3PutEvent(object: {
@@ -41,7 +37,7 @@ export function buildS3PutEvent(object: {
             arn: `arn:aws:s3:::${object.bucket}`,
           },
           object: {
-            key: encodeS3EventKey(object.key),
+            key: encodeS3Key(object.key),
             size: object.size,
             eTag: object.eTag.replace(/"/g, ''),
             ...(object.versionId ? { versionId: object.versionId } : {}),

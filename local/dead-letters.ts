@@ -1,0 +1,55 @@
+import { appendFileSync, existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** One event that failed its last allowed try, as kept in `dlq.jsonl` in the data folder. */
+export interface DeadLetter {
+  messageId: string;
+  bucket: string;
+  /** The object key, decoded (as stored in the bucket). */
+  key: string;
+  eTag: string;
+  receiveCount: number;
+  failedAt: string;
+  /** Why the last try failed. */
+  error: string;
+  /** The SQS message body the handler received: the S3 event JSON. */
+  body: string;
+}
+
+/** The dead-letter file of a data folder. */
+export function deadLetterPath(dataDir: string): string {
+  return join(dataDir, 'dlq.jsonl');
+}
+
+/** Appends one dead letter (one JSON line) to the file. */
+export function appendDeadLetter(path: string, letter: DeadLetter): void {
+  appendFileSync(path, `${JSON.stringify(letter)}\n`);
+}
+
+/** Reads every dead letter in the file (none when it does not exist). */
+export function readDeadLetters(path: string): DeadLetter[] {
+  if (!existsSync(path)) return [];
+  const letters: DeadLetter[] = [];
+  for (const line of readFileSync(path, 'utf8').split('\n')) {
+    if (!line.trim()) continue;
+    try {
+      letters.push(JSON.parse(line) as DeadLetter);
+    } catch {
+      // a torn last line from a crash: nothing to replay
+    }
+  }
+  return letters;
+}
+
+/**
+ * Takes every dead letter out of the file (moving it aside first, so letters the running pipeline
+ * appends meanwhile start a fresh file) and returns them.
+ */
+export function takeDeadLetters(path: string): DeadLetter[] {
+  if (!existsSync(path)) return [];
+  const taken = `${path}.taking-${process.pid}`;
+  renameSync(path, taken);
+  const letters = readDeadLetters(taken);
+  rmSync(taken, { force: true });
+  return letters;
+}
