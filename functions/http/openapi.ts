@@ -1,3 +1,5 @@
+import { QUALIFIERS } from '../story/types.ts';
+
 /** A JSON Schema 2020-12 object or an OpenAPI fragment: plain JSON. */
 type Json = { [key: string]: unknown };
 
@@ -38,20 +40,6 @@ const METRIC_NAMES = [
   'uncitedParagraphs',
   'citationsPer100Words',
 ] as const;
-
-const QUALIFIERS = [
-  'over',
-  'more than',
-  'nearly',
-  'almost',
-  'about',
-  'around',
-  'approximately',
-  'up to',
-  'at least',
-  'less than',
-  'under',
-];
 
 const SCHEMAS: Record<string, Json> = {
   Paragraph: object({

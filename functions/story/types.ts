@@ -28,18 +28,22 @@ export interface CitationUse {
 
 export type FigureKind = 'currency' | 'percent' | 'count' | 'year' | 'duration';
 
-export type Qualifier =
-  | 'over'
-  | 'more than'
-  | 'nearly'
-  | 'almost'
-  | 'about'
-  | 'around'
-  | 'approximately'
-  | 'up to'
-  | 'at least'
-  | 'less than'
-  | 'under';
+/** The qualifiers SPEC §2 recognises directly before a number or its currency sign. */
+export const QUALIFIERS = [
+  'over',
+  'more than',
+  'nearly',
+  'almost',
+  'about',
+  'around',
+  'approximately',
+  'up to',
+  'at least',
+  'less than',
+  'under',
+] as const;
+
+export type Qualifier = (typeof QUALIFIERS)[number];
 
 export interface Figure {
   text: string;

@@ -1,6 +1,10 @@
 import { readFileSync } from 'node:fs';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createIngestHandler } from '../../functions/ingest/ingest-handler.ts';
+import { S3BlobStore } from '../../functions/store/s3-blob-store.ts';
 import { parseStory } from '../../functions/story/parse-story.ts';
 import { buildS3Record, buildSqsRecord, buildUploadEvent } from '../builders/s3-events.ts';
 import { buildStoryFile } from '../builders/story-file.ts';
@@ -311,3 +315,84 @@ async function resetStory(pipeline: TestPipeline): Promise<void> {
     );
   }
 }
+
+describe('ingest observability', () => {
+  let pipeline: TestPipeline;
+  const disabled = process.env.POWERTOOLS_METRICS_DISABLED;
+
+  beforeAll(async () => {
+    pipeline = await startTestPipeline();
+    process.env.POWERTOOLS_METRICS_DISABLED = 'false';
+  });
+  afterAll(async () => {
+    process.env.POWERTOOLS_METRICS_DISABLED = disabled;
+    await pipeline.stop();
+  });
+
+  it('logs one JSON line per record and publishes the four EMF metrics', async () => {
+    await pipeline.upload('obs/good.txt', buildStoryFile({ version: 'v0.3' }));
+    await pipeline.upload('obs/bad.txt', 'not a story');
+    const written: string[] = [];
+    const capture = (chunk: string | Uint8Array) => {
+      written.push(String(chunk));
+      return true;
+    };
+    const spies = [
+      vi.spyOn(process.stdout, 'write').mockImplementation(capture),
+      vi.spyOn(process.stderr, 'write').mockImplementation(capture),
+    ];
+    const handler = createIngestHandler({
+      blobs: pipeline.blobs,
+      store: pipeline.store,
+      logger: new Logger({ serviceName: 'ingest-test', logLevel: 'INFO' }),
+      metrics: new Metrics({ namespace: 'storyfeed-test', serviceName: 'ingest-test' }),
+    });
+    const faulty = createFaultyClients(pipeline.env, ({ service, input }) =>
+      service === 's3' && input.Key === 'obs/slow.txt' ? throttled() : undefined,
+    );
+    const slowBlobs = new S3BlobStore(faulty.s3, pipeline.emulators.bucket);
+    const slowHandler = createIngestHandler({
+      blobs: slowBlobs,
+      store: pipeline.store,
+      logger: new Logger({ serviceName: 'ingest-test', logLevel: 'INFO' }),
+      metrics: new Metrics({ namespace: 'storyfeed-test', serviceName: 'ingest-test' }),
+    });
+    try {
+      await handler(buildUploadEvent({ key: 'obs/good.txt' }, { key: 'obs/bad.txt' }));
+      await slowHandler(buildUploadEvent({ key: 'obs/slow.txt' }));
+    } finally {
+      for (const spy of spies) spy.mockRestore();
+    }
+
+    const lines = written.flatMap((chunk) => chunk.split('\n')).filter((line) => line.startsWith('{'));
+    const entries = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    const ingested = entries.filter((entry) => entry.message === 'ingested' || entry.outcome === 'retried');
+    expect(ingested).toHaveLength(3);
+    // Records of a batch are ingested in parallel, so their lines come in any order.
+    expect(ingested).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          key: 'obs/good.txt',
+          storyId: 'good',
+          version: 'v0.3',
+          outcome: 'stored',
+          ms: expect.any(Number),
+        }),
+        expect.objectContaining({
+          key: 'obs/bad.txt',
+          outcome: 'rejected',
+          code: 'missing_version',
+          ms: expect.any(Number),
+        }),
+        expect.objectContaining({ key: 'obs/slow.txt', outcome: 'retried', ms: expect.any(Number) }),
+      ]),
+    );
+    const metricNames = entries
+      .filter((entry) => entry._aws !== undefined)
+      .flatMap((entry) => Object.keys(entry))
+      .filter((name) => /^(StoryVersionsIngested|IngestRejected|IngestRetried|IngestDurationMs)$/.test(name));
+    expect(new Set(metricNames)).toEqual(
+      new Set(['StoryVersionsIngested', 'IngestRejected', 'IngestRetried', 'IngestDurationMs']),
+    );
+  });
+});
