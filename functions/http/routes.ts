@@ -4,6 +4,7 @@ import type { Page, PageRequest, StoredVersion } from '../store/story-store.ts';
 import { diffVersions } from '../story/diff-versions.ts';
 import { openCursor, sealCursor } from './cursor.ts';
 import { badParameter, notFound } from './errors.ts';
+import { entryTextBudget, fitDocumentToFeed } from './feed-budget.ts';
 import { buildOpenApiDocument } from './openapi.ts';
 import { parseCitationId, parseLimit, parseStoryId, parseVersionParam } from './params.ts';
 import { clampLastModified, type Representation } from './representation.ts';
@@ -160,11 +161,11 @@ function renderFeedOnce(page: Page<unknown>, model: FeedModel, format: FeedForma
   return body;
 }
 
-function versionEntry(version: StoredVersion, url: string): FeedEntry {
+function versionEntry(version: StoredVersion, url: string, budget: number, versionUrl: string): FeedEntry {
   return {
     id: url,
     url,
-    document: version.document,
+    document: fitDocumentToFeed(version.document, budget, versionUrl),
     published: version.publishedAt,
     updated: version.publishedAt,
   };
@@ -179,7 +180,14 @@ async function serveLatestFeed(context: RouteContext): Promise<Representation> {
     title: 'storyfeed: latest stories',
     description: 'Every story at its latest version, newest first.',
     homePageUrl: `${baseUrl}/stories`,
-    entries: page.items.map((version) => versionEntry(version, `${baseUrl}/stories/${version.storyId}`)),
+    entries: page.items.map((version) =>
+      versionEntry(
+        version,
+        `${baseUrl}/stories/${version.storyId}`,
+        entryTextBudget(page.items.length),
+        `${baseUrl}/stories/${version.storyId}/versions/${version.version}`,
+      ),
+    ),
     changedAt: page.items.map((version) => version.ingestedAt),
   });
 }
@@ -199,7 +207,10 @@ async function serveStoryFeed(context: RouteContext): Promise<Representation> {
     title: head.title,
     description: `Every version of the story ${storyId}, highest first.`,
     homePageUrl: storyUrl,
-    entries: page.items.map((version) => versionEntry(version, `${storyUrl}/versions/${version.version}`)),
+    entries: page.items.map((version) => {
+      const versionUrl = `${storyUrl}/versions/${version.version}`;
+      return versionEntry(version, versionUrl, entryTextBudget(page.items.length), versionUrl);
+    }),
     changedAt: [head.ingestedAt, ...page.items.map((version) => version.ingestedAt)],
   });
 }
@@ -220,7 +231,14 @@ async function serveSourceFeed(context: RouteContext): Promise<Representation> {
     title: `storyfeed: stories citing ${citationId}`,
     description: `Stories whose latest version cites the source ${citationId}.`,
     homePageUrl: `${baseUrl}/sources/${citationId}`,
-    entries: page.items.map((version) => versionEntry(version, `${baseUrl}/stories/${version.storyId}`)),
+    entries: page.items.map((version) =>
+      versionEntry(
+        version,
+        `${baseUrl}/stories/${version.storyId}`,
+        entryTextBudget(page.items.length),
+        `${baseUrl}/stories/${version.storyId}/versions/${version.version}`,
+      ),
+    ),
     changedAt: page.items.map((version) => version.ingestedAt),
   });
 }
