@@ -4,9 +4,11 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { parseAtomFeed, parseJsonFeed, parseRssFeed } from 'feedsmith';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildOpenApiDocument } from '../../functions/http/openapi.ts';
 import { buildHttpApiEvent } from '../builders/api-gateway-events.ts';
 import { buildUploadEvent } from '../builders/s3-events.ts';
 import { buildStoryFile } from '../builders/story-file.ts';
+import { createValidator, type OpenApiDocument } from '../unit/http/openapi-validator.ts';
 import { startTestPipeline, type TestPipeline } from './pipeline.ts';
 
 const SEED_ID = '8ac52d5236e3c6f4';
@@ -224,6 +226,26 @@ describe('serve-api handler over ingested data', () => {
       feed_url: string;
     };
     expect(feed.feed_url).toBe(`${BASE}/prod/feeds/latest.json`);
+  });
+
+  it('answers every JSON route as its OpenAPI schema says', async () => {
+    const validate = createValidator(buildOpenApiDocument(BASE) as unknown as OpenApiDocument);
+    const samples: [string, string][] = [
+      ['/stories', '/stories?limit=2'],
+      ['/stories/{storyId}', '/stories/harbour'],
+      ['/stories/{storyId}/versions/{version}', `/stories/${SEED_ID}/versions/v0.12`],
+      ['/stories/{storyId}/diff', '/stories/harbour/diff?from=v0.11&to=v0.12'],
+      ['/sources/{citationId}', '/sources/25773905'],
+      ['/ingest/errors', '/ingest/errors'],
+      ['/health', '/health'],
+      ['/feeds/latest.json', '/feeds/latest.json'],
+    ];
+    for (const [pathKey, target] of samples) {
+      const answer = await get(target);
+      expect(validate(pathKey, String(answer.status), { ...answer, body: answer.text })).toEqual([]);
+    }
+    const missing = await get('/stories/nobody-here');
+    expect(validate('/stories/{storyId}', '404', { ...missing, body: missing.text })).toEqual([]);
   });
 
   it('never answers 5xx to hostile input', async () => {
