@@ -18,6 +18,7 @@ function errorResponse(
       ...baseHeaders(),
       'content-type': 'application/json; charset=utf-8',
       'cache-control': 'no-store',
+      ...(request.method === 'HEAD' ? { 'content-length': String(Buffer.byteLength(body, 'utf8')) } : {}),
       ...extra,
     },
     body: request.method === 'HEAD' ? '' : body,

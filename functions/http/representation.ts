@@ -142,7 +142,13 @@ export function respondWithRepresentation(
   if (notModified) return { status: 304, headers, body: '' };
   headers['content-type'] = representation.contentType;
   if (coding) headers['content-encoding'] = coding;
-  if (request.method === 'HEAD') return { status: 200, headers, body: '' };
   const body = coding ? compressBody(representation.body, coding, identityEtag) : representation.body;
+  if (request.method === 'HEAD') {
+    // HEAD tells the length GET would send (RFC 9110 §9.3.2), with no body.
+    headers['content-length'] = String(
+      typeof body === 'string' ? Buffer.byteLength(body, 'utf8') : body.byteLength,
+    );
+    return { status: 200, headers, body: '' };
+  }
   return { status: 200, headers, body };
 }

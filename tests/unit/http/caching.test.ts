@@ -128,13 +128,15 @@ describe('conditional GET', () => {
 });
 
 describe('HEAD', () => {
-  it('answers with the status and headers of GET and an empty body', async () => {
+  it('answers with the status and headers of GET, the length GET would send and an empty body', async () => {
     const client = seededClient();
     for (const target of [...GET_ROUTES, '/stories/nobody', '/stories?limit=0']) {
       const get = await client.request(target);
       const head = await client.request(target, { method: 'HEAD' });
       expect(head.status, target).toBe(get.status);
-      expect(head.headers, target).toEqual(get.headers);
+      const { 'content-length': length, ...headHeaders } = head.headers;
+      expect(headHeaders, target).toEqual(get.headers);
+      expect(length, target).toBe(String(Buffer.from(get.body).byteLength));
       expect(head.body, target).toBe('');
     }
   });
@@ -202,5 +204,16 @@ describe('compression', () => {
     expect(chooseContentCoding('deflate, compress')).toBeNull();
     expect(chooseContentCoding('gzip;q=0.2, identity;q=1')).toBeNull();
     expect(chooseContentCoding('gzip;q=bogus')).toBeNull();
+  });
+});
+
+describe('HEAD with compression', () => {
+  it('tells the compressed length when the client accepts gzip', async () => {
+    const client = seededClient();
+    const headers = { 'accept-encoding': 'gzip' };
+    const get = await client.request('/feeds/latest.json', { headers });
+    const head = await client.request('/feeds/latest.json', { method: 'HEAD', headers });
+    expect(get.headers['content-encoding']).toBe('gzip');
+    expect(head.headers['content-length']).toBe(String(Buffer.from(get.body).byteLength));
   });
 });
