@@ -161,14 +161,24 @@ function renderFeedOnce(page: Page<unknown>, model: FeedModel, format: FeedForma
   return body;
 }
 
-function versionEntry(version: StoredVersion, url: string, budget: number, versionUrl: string): FeedEntry {
-  return {
-    id: url,
-    url,
-    document: fitDocumentToFeed(version.document, budget, versionUrl),
-    published: version.publishedAt,
-    updated: version.publishedAt,
-  };
+/**
+ * Feed entries for a page of versions. In latest and source feeds an entry is a story (its id, the
+ * story's URL, stays when a new version arrives); in a story's feed an entry is a version.
+ */
+function feedEntries(versions: StoredVersion[], baseUrl: string, entryIs: 'story' | 'version'): FeedEntry[] {
+  const budget = entryTextBudget(versions.length);
+  return versions.map((version) => {
+    const storyUrl = `${baseUrl}/stories/${version.storyId}`;
+    const versionUrl = `${storyUrl}/versions/${version.version}`;
+    const url = entryIs === 'story' ? storyUrl : versionUrl;
+    return {
+      id: url,
+      url,
+      document: fitDocumentToFeed(version.document, budget, versionUrl),
+      published: version.publishedAt,
+      updated: version.publishedAt,
+    };
+  });
 }
 
 async function serveLatestFeed(context: RouteContext): Promise<Representation> {
@@ -180,14 +190,7 @@ async function serveLatestFeed(context: RouteContext): Promise<Representation> {
     title: 'storyfeed: latest stories',
     description: 'Every story at its latest version, newest first.',
     homePageUrl: `${baseUrl}/stories`,
-    entries: page.items.map((version) =>
-      versionEntry(
-        version,
-        `${baseUrl}/stories/${version.storyId}`,
-        entryTextBudget(page.items.length),
-        `${baseUrl}/stories/${version.storyId}/versions/${version.version}`,
-      ),
-    ),
+    entries: feedEntries(page.items, baseUrl, 'story'),
     changedAt: page.items.map((version) => version.ingestedAt),
   });
 }
@@ -207,10 +210,7 @@ async function serveStoryFeed(context: RouteContext): Promise<Representation> {
     title: head.title,
     description: `Every version of the story ${storyId}, highest first.`,
     homePageUrl: storyUrl,
-    entries: page.items.map((version) => {
-      const versionUrl = `${storyUrl}/versions/${version.version}`;
-      return versionEntry(version, versionUrl, entryTextBudget(page.items.length), versionUrl);
-    }),
+    entries: feedEntries(page.items, baseUrl, 'version'),
     changedAt: [head.ingestedAt, ...page.items.map((version) => version.ingestedAt)],
   });
 }
@@ -231,14 +231,7 @@ async function serveSourceFeed(context: RouteContext): Promise<Representation> {
     title: `storyfeed: stories citing ${citationId}`,
     description: `Stories whose latest version cites the source ${citationId}.`,
     homePageUrl: `${baseUrl}/sources/${citationId}`,
-    entries: page.items.map((version) =>
-      versionEntry(
-        version,
-        `${baseUrl}/stories/${version.storyId}`,
-        entryTextBudget(page.items.length),
-        `${baseUrl}/stories/${version.storyId}/versions/${version.version}`,
-      ),
-    ),
+    entries: feedEntries(page.items, baseUrl, 'story'),
     changedAt: page.items.map((version) => version.ingestedAt),
   });
 }
