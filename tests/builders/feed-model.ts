@@ -1,3 +1,4 @@
+import { XMLParser } from 'fast-xml-parser';
 import type { FeedEntry, FeedModel } from '../../functions/feeds/feed-model.ts';
 import type { StoryDocument } from '../../functions/story/types.ts';
 import { buildStoryDocument } from './story-document.ts';
@@ -77,4 +78,20 @@ export function listXmlForbiddenChars(text: string): number[] {
       cp === 0xffff ||
       (cp >= 0xd800 && cp <= 0xdfff),
   );
+}
+
+/**
+ * An XML parser that gives text back exactly as a feed reader sees it: entities decoded, values
+ * neither trimmed nor converted to numbers, attributes kept; `arrayTags` always parse as arrays.
+ */
+export function createExactXmlParser(arrayTags: string[] = []): XMLParser {
+  return new XMLParser({
+    ignoreAttributes: false,
+    processEntities: true,
+    htmlEntities: true,
+    parseTagValue: false,
+    parseAttributeValue: false,
+    trimValues: false,
+    isArray: (name) => arrayTags.includes(name),
+  });
 }

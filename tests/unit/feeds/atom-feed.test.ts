@@ -8,21 +8,14 @@ import {
   buildFeedDocuments,
   buildFeedEntry,
   buildFeedModel,
+  createExactXmlParser,
   HOSTILE_TEXT,
   HOSTILE_TEXT_IN_XML,
   listXmlForbiddenChars,
 } from '../../builders/feed-model.ts';
 import { buildParagraph, buildStoryDocument } from '../../builders/story-document.ts';
 
-const xml = new XMLParser({
-  ignoreAttributes: false,
-  processEntities: true,
-  htmlEntities: true,
-  parseTagValue: false,
-  parseAttributeValue: false,
-  trimValues: false,
-  isArray: (name) => ['entry', 'link', 'category'].includes(name),
-});
+const xml = createExactXmlParser(['entry', 'link', 'category']);
 
 interface XmlLink {
   '@_rel': string;

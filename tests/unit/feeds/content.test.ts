@@ -1,17 +1,9 @@
-import { XMLParser } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import { renderContentHtml, renderContentText } from '../../../functions/feeds/content.ts';
-import { BASE_URL, HOSTILE_TEXT } from '../../builders/feed-model.ts';
+import { BASE_URL, createExactXmlParser, HOSTILE_TEXT } from '../../builders/feed-model.ts';
 import { buildFigure, buildParagraph, buildStoryDocument } from '../../builders/story-document.ts';
 
-const parser = new XMLParser({
-  ignoreAttributes: false,
-  processEntities: true,
-  htmlEntities: true,
-  parseTagValue: false,
-  trimValues: false,
-  isArray: (name) => ['p', 'a', 'li', 'ul', 'h3'].includes(name),
-});
+const parser = createExactXmlParser(['p', 'a', 'li', 'ul', 'h3']);
 
 interface Fragment {
   p: Array<string | { '#text'?: string; a?: Array<{ '#text': string; '@_href': string }>; small?: string }>;

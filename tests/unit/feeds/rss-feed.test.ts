@@ -8,6 +8,7 @@ import {
   buildFeedDocuments,
   buildFeedEntry,
   buildFeedModel,
+  createExactXmlParser,
   HOSTILE_TEXT,
   HOSTILE_TEXT_IN_XML,
   listXmlForbiddenChars,
@@ -17,15 +18,7 @@ import { buildParagraph, buildStoryDocument } from '../../builders/story-documen
 const RFC_822_GMT =
   /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT$/;
 
-const xml = new XMLParser({
-  ignoreAttributes: false,
-  processEntities: true,
-  htmlEntities: true,
-  parseTagValue: false,
-  parseAttributeValue: false,
-  trimValues: false,
-  isArray: (name) => ['item', 'atom:link'].includes(name),
-});
+const xml = createExactXmlParser(['item', 'atom:link']);
 
 interface XmlChannel {
   title: string;

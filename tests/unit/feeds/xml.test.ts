@@ -1,4 +1,3 @@
-import { XMLParser } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import {
   escapeHtml,
@@ -6,16 +5,9 @@ import {
   escapeXmlText,
   stripInvalidXmlChars,
 } from '../../../functions/feeds/xml.ts';
-import { HOSTILE_TEXT, HOSTILE_TEXT_IN_XML } from '../../builders/feed-model.ts';
+import { createExactXmlParser, HOSTILE_TEXT, HOSTILE_TEXT_IN_XML } from '../../builders/feed-model.ts';
 
-const parser = new XMLParser({
-  ignoreAttributes: false,
-  processEntities: true,
-  htmlEntities: true,
-  parseTagValue: false,
-  parseAttributeValue: false,
-  trimValues: false,
-});
+const parser = createExactXmlParser();
 
 function roundTrip(value: string): { text: string; attribute: string } {
   const parsed = parser.parse(`<a b="${escapeXmlAttribute(value)}">${escapeXmlText(value)}</a>`);
