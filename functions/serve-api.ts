@@ -19,5 +19,6 @@ export const handler = createApiHandler({
   // The stack sets CURSOR_SECRET; without it (a bare local run) cursors are valid for this process only.
   cursorSecret: process.env.CURSOR_SECRET || randomBytes(32).toString('hex'),
   publicBaseUrl: process.env[ENV.publicBaseUrl],
+  websubHub: process.env[ENV.websubHub]?.trim() || undefined,
   log: (error, path) => logger.error('request failed', { path, error: error as Error }),
 });

@@ -6,6 +6,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   dev: async () => (await import('./commands/dev.ts')).runDev,
   upload: async () => (await import('./commands/upload.ts')).runUpload,
   dlq: async () => (await import('./commands/dlq.ts')).runDlq,
+  'events-dlq': async () => (await import('./commands/events-dlq.ts')).runEventsDlq,
 };
 
 const USAGE = `usage: storyfeed <command> [options]
@@ -15,7 +16,8 @@ commands:
   parse FILE                     print the SPEC §2 document of one story file
   upload FILE... [--bucket B] [--endpoint URL] [--story-id ID]
                                  put story files (or directories of them) into the bucket
-  dlq [--redrive] [--json]       list (or replay) events that failed 5 times in the local pipeline`;
+  dlq [--redrive] [--json]       list (or replay) events that failed 5 times in the local pipeline
+  events-dlq [--redrive] [--json]  list (or send again) events the local webhook refused`;
 
 /** Runs the CLI with argv (without node and script); returns the exit code. */
 export async function runCli(argv: string[]): Promise<number> {

@@ -1,5 +1,5 @@
-import { appendFileSync, existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { appendJsonLine, readJsonLines, takeJsonLines } from '../functions/events/json-lines-file.ts';
 
 /** One event that failed its last allowed try, as kept in `dlq.jsonl` in the data folder. */
 export interface DeadLetter {
@@ -23,22 +23,12 @@ export function deadLetterPath(dataDir: string): string {
 
 /** Appends one dead letter (one JSON line) to the file. */
 export function appendDeadLetter(path: string, letter: DeadLetter): void {
-  appendFileSync(path, `${JSON.stringify(letter)}\n`);
+  appendJsonLine(path, letter);
 }
 
 /** Reads every dead letter in the file (none when it does not exist). */
 export function readDeadLetters(path: string): DeadLetter[] {
-  if (!existsSync(path)) return [];
-  const letters: DeadLetter[] = [];
-  for (const line of readFileSync(path, 'utf8').split('\n')) {
-    if (!line.trim()) continue;
-    try {
-      letters.push(JSON.parse(line) as DeadLetter);
-    } catch {
-      // a torn last line from a crash: nothing to replay
-    }
-  }
-  return letters;
+  return readJsonLines<DeadLetter>(path);
 }
 
 /**
@@ -46,10 +36,5 @@ export function readDeadLetters(path: string): DeadLetter[] {
  * appends meanwhile start a fresh file) and returns them.
  */
 export function takeDeadLetters(path: string): DeadLetter[] {
-  if (!existsSync(path)) return [];
-  const taken = `${path}.taking-${process.pid}`;
-  renameSync(path, taken);
-  const letters = readDeadLetters(taken);
-  rmSync(taken, { force: true });
-  return letters;
+  return takeJsonLines<DeadLetter>(path);
 }

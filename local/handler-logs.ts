@@ -102,6 +102,11 @@ export class HandlerLogTap {
       }
       batch.set(key, facts);
     }
+    if (!this.passThrough && text('message') === 'event published') {
+      // One readable line per event the ingest published (functions/events/publish-changes.ts logs it).
+      const version = text('eventVersion') ?? '(whole story)';
+      this.printCondensed(`event ${text('detailType')} ${text('storyId')} ${version}  ${text('eventId')}`);
+    }
     const level = text('level') ?? '';
     if (!this.passThrough && (level === 'WARN' || level === 'ERROR' || level === 'CRITICAL')) {
       const error = entry.error as { message?: unknown } | undefined;

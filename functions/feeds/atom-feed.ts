@@ -42,6 +42,7 @@ export function renderAtomFeed(model: FeedModel): string {
     renderXmlElement('link', null, { rel: 'self', type: 'application/atom+xml', href: model.selfUrl }),
     renderXmlElement('link', null, { rel: 'alternate', href: model.homePageUrl }),
   ];
+  if (model.hubUrl) lines.push(renderXmlElement('link', null, { rel: 'hub', href: model.hubUrl }));
   if (model.nextUrl !== null) {
     lines.push(
       renderXmlElement('link', null, { rel: 'next', type: 'application/atom+xml', href: model.nextUrl }),

@@ -23,6 +23,8 @@ export interface FeedModel {
   homePageUrl: string;
   /** Absolute URL of this very feed document (format-specific: .json, .atom or .rss). */
   selfUrl: string;
+  /** The WebSub hub that is told when this feed changes (`<link rel="hub">`, JSON Feed `hubs`), if any. */
+  hubUrl?: string | null;
   /** Absolute URL of the next page of this feed in the same format, or null. */
   nextUrl: string | null;
   /** ISO 8601; the newest `updated` of the entries (or a fixed epoch when empty). */

@@ -42,6 +42,7 @@ export function renderJsonFeed(model: FeedModel): string {
     feed_url: model.selfUrl,
     description: model.description,
     authors: [{ name: 'storyfeed' }],
+    ...(model.hubUrl ? { hubs: [{ type: 'WebSub', url: model.hubUrl }] } : {}),
     ...(model.nextUrl === null ? {} : { next_url: model.nextUrl }),
     items: model.entries.map((entry) => renderItem(entry, model.baseUrl)),
   });

@@ -39,6 +39,7 @@ export function renderRssFeed(model: FeedModel): string {
     renderXmlElement('lastBuildDate', formatRfc822(model.updated)),
     renderXmlElement('atom:link', null, { rel: 'self', type: 'application/rss+xml', href: model.selfUrl }),
   ];
+  if (model.hubUrl) lines.push(renderXmlElement('atom:link', null, { rel: 'hub', href: model.hubUrl }));
   if (model.nextUrl !== null) {
     lines.push(
       renderXmlElement('atom:link', null, { rel: 'next', type: 'application/rss+xml', href: model.nextUrl }),

@@ -7,6 +7,7 @@ export interface ApiHandlerDeps {
   reader: StoryReader;
   cursorSecret: string;
   publicBaseUrl?: string | undefined;
+  websubHub?: string | undefined;
   log?: (error: unknown, path: string) => void;
 }
 
@@ -19,6 +20,7 @@ export function createApiHandler(deps: ApiHandlerDeps) {
     const response = await handleHttpRequest(request, {
       reader: deps.reader,
       cursorSecret: deps.cursorSecret,
+      websubHub: deps.websubHub,
       log: (error) => deps.log?.(error, request.path),
     });
     return toApiGatewayResult(response);

@@ -129,6 +129,7 @@ function feedRepresentation(
     baseUrl: context.request.baseUrl,
     homePageUrl: parts.homePageUrl,
     selfUrl: paging.selfUrl,
+    hubUrl: context.deps.websubHub || null,
     nextUrl: paging.nextUrl(page.cursor),
     updated,
     entries: parts.entries,
@@ -148,7 +149,14 @@ function feedRepresentation(
 const renderedFeeds = new WeakMap<object, Map<string, string>>();
 
 function renderFeedOnce(page: Page<unknown>, model: FeedModel, format: FeedFormat): string {
-  const key = JSON.stringify([format, model.title, model.baseUrl, model.selfUrl, model.nextUrl]);
+  const key = JSON.stringify([
+    format,
+    model.title,
+    model.baseUrl,
+    model.selfUrl,
+    model.nextUrl,
+    model.hubUrl,
+  ]);
   let rendered = renderedFeeds.get(page);
   if (!rendered) {
     rendered = new Map();

@@ -26,6 +26,8 @@ export interface ApiDeps {
   reader: StoryReader;
   /** HMAC key for paging cursors; cursors signed with another key are rejected. */
   cursorSecret: string;
+  /** WEBSUB_HUB: feeds name it as their `rel="hub"` when set. */
+  websubHub?: string | undefined;
   now?: () => Date;
   /** Receives unexpected errors (the client only sees `internal error`). */
   log?: (error: unknown) => void;

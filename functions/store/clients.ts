@@ -1,4 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ENV } from './table-definition.ts';
@@ -29,6 +30,11 @@ export function createClients(env: NodeJS.ProcessEnv = process.env): StoryfeedCl
     dynamo: DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } }),
     s3,
   };
+}
+
+/** Makes the EventBridge client (only the ingest function needs one; AWS_ENDPOINT_URL_EVENTBRIDGE is honoured by the SDK). */
+export function createEventBridgeClient(env: NodeJS.ProcessEnv = process.env): EventBridgeClient {
+  return new EventBridgeClient({ region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1' });
 }
 
 /** Reads a required environment variable; throws naming it when absent. */

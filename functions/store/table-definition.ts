@@ -40,7 +40,12 @@ export const BUCKET = {
 export const ENV = {
   tableName: 'TABLE_NAME',
   bucketName: 'BUCKET_NAME',
+  /** The base of absolute URLs: feed links (API function) and event URLs (ingest function). */
   publicBaseUrl: 'PUBLIC_BASE_URL',
+  /** The EventBridge bus the ingest function puts events on; unset = no EventBridge. */
+  eventBusName: 'EVENT_BUS_NAME',
+  /** A WebSub hub URL: feeds link it (API function), ingest pings it (ingest function); unset = none. */
+  websubHub: 'WEBSUB_HUB',
   s3Endpoint: 'AWS_ENDPOINT_URL_S3',
   dynamodbEndpoint: 'AWS_ENDPOINT_URL_DYNAMODB',
 } as const;

@@ -1,0 +1,64 @@
+import { parseArgs } from 'node:util';
+import { DEFAULT_RETRY, withRetries } from '../../functions/events/event-sink.ts';
+import { appendJsonLine, readJsonLines, takeJsonLines } from '../../functions/events/json-lines-file.ts';
+import { eventDeadLetterPath, LOCAL_EVENT_ENV } from '../../functions/events/publish-changes.ts';
+import type { EventDeadLetter } from '../../functions/events/webhook-sink.ts';
+import { postEvent } from '../../functions/events/webhook-sink.ts';
+
+const USAGE = `usage: storyfeed events-dlq [--redrive] [--json]
+
+Lists the events the local webhook (STORYFEED_WEBHOOK_URL) refused after every retry
+(kept in $STORYFEED_DATA_DIR/events-dlq.jsonl).
+  --redrive   POSTs each event again (to STORYFEED_WEBHOOK_URL when set, else to the URL it failed at),
+              with retries; the ones still refused stay listed`;
+
+/** `storyfeed events-dlq`: lists the webhook's dead letters, or with --redrive sends them again; returns the exit code. */
+export async function runEventsDlq(args: string[]): Promise<number> {
+  let values: { redrive?: boolean | undefined; json?: boolean | undefined; help?: boolean | undefined };
+  try {
+    ({ values } = parseArgs({
+      args,
+      options: {
+        redrive: { type: 'boolean' },
+        json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (error) {
+    process.stderr.write(`storyfeed events-dlq: ${(error as Error).message}\n${USAGE}\n`);
+    return 2;
+  }
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const path = eventDeadLetterPath();
+  if (!values.redrive) {
+    const letters = readJsonLines<EventDeadLetter>(path);
+    if (values.json) process.stdout.write(`${JSON.stringify({ items: letters })}\n`);
+    else if (letters.length === 0) process.stdout.write(`no event dead letters in ${path}\n`);
+    else for (const letter of letters) process.stdout.write(`${describeLetter(letter)}\n`);
+    return 0;
+  }
+  let failed = 0;
+  const target = process.env[LOCAL_EVENT_ENV.webhookUrl]?.trim();
+  // Letters the pipeline appends meanwhile go to a fresh file; the taken ones are sent here.
+  for (const letter of takeJsonLines<EventDeadLetter>(path)) {
+    const url = target || letter.url;
+    try {
+      await withRetries(DEFAULT_RETRY, () => postEvent({ url }, letter.event));
+      process.stdout.write(`redriven ${letter.event.id} ${letter.event['detail-type']} to ${url}\n`);
+    } catch (error) {
+      failed += 1;
+      appendJsonLine(path, letter);
+      process.stderr.write(`kept     ${letter.event.id}: ${(error as Error).message}\n`);
+    }
+  }
+  return failed > 0 ? 1 : 0;
+}
+
+function describeLetter(letter: EventDeadLetter): string {
+  const { event } = letter;
+  const what = `${event['detail-type']} ${event.detail.storyId} ${event.detail.version ?? '(whole story)'}`;
+  return `${letter.failedAt}  ${event.id}  ${what}  ${letter.tries} tries  ${letter.error}`;
+}
