@@ -82,7 +82,9 @@ try {
       });
     }
   }
-  await runPool(uploads, (upload) => pipeline.upload(upload.key, upload.text));
+  await runPool(uploads, async (upload) => {
+    await pipeline.upload(upload.key, upload.text);
+  });
 
   const records = uploads.map((upload) => buildS3Record({ key: upload.key }));
   const deliveries = shuffle([...records, ...records.slice(0, Math.round(records.length * DUPLICATE_SHARE))]);

@@ -1,5 +1,11 @@
 /** The `error.code` values the API answers with. */
-export type ErrorCode = 'bad_parameter' | 'not_found' | 'method_not_allowed' | 'internal';
+export type ErrorCode =
+  | 'bad_parameter'
+  | 'not_found'
+  | 'unknown_key'
+  | 'retracted'
+  | 'method_not_allowed'
+  | 'internal';
 
 /** An expected failure that becomes a JSON error response; the message is safe to show to clients. */
 export class HttpError extends Error {

@@ -107,6 +107,27 @@ const SCHEMAS: Record<string, Json> = {
     at: dateTime,
   }),
   IngestErrorList: listOf('IngestError', 'Rejected uploads, newest first.'),
+  IngestWarning: object({
+    code: { enum: ['timestamp_not_later', 'same_text'] },
+    message: { type: 'string' },
+  }),
+  IngestStatus: object(
+    {
+      key: { type: 'string', description: 'The bucket key.' },
+      etag: {
+        ...nullable({ type: 'string' }),
+        description: 'The S3 ETag of the object version processed (null for a delete).',
+      },
+      outcome: { enum: ['stored', 'duplicate', 'stale', 'rejected', 'retracted'] },
+      storyId: nullable({ type: 'string' }),
+      version: nullable(versionLabel),
+      code: { ...nullable({ type: 'string' }), description: 'For `rejected`: the error code.' },
+      message: nullable({ type: 'string' }),
+      warnings: { type: 'array', items: ref('IngestWarning') },
+      at: dateTime,
+    },
+    'What became of the latest upload (or delete) of a bucket key that the pipeline finished with.',
+  ),
   ParagraphText: object({ index: integer(), text: { type: 'string' } }),
   WordChange: object({ op: { enum: ['equal', 'added', 'removed'] }, text: { type: 'string' } }),
   ChangedParagraph: object({
@@ -154,7 +175,10 @@ const SCHEMAS: Record<string, Json> = {
   Health: object({ ok: { const: true } }),
   Error: object({
     error: object({
-      code: { type: 'string', enum: ['bad_parameter', 'not_found', 'method_not_allowed', 'internal'] },
+      code: {
+        type: 'string',
+        enum: ['bad_parameter', 'not_found', 'unknown_key', 'retracted', 'method_not_allowed', 'internal'],
+      },
       message: { type: 'string' },
     }),
   }),
@@ -201,6 +225,13 @@ const PARAMETERS: Record<string, Json> = {
     description: 'Version label.',
   },
   to: { name: 'to', in: 'query', required: true, schema: { type: 'string' }, description: 'Version label.' },
+  key: {
+    name: 'key',
+    in: 'query',
+    required: true,
+    schema: { type: 'string', minLength: 1 },
+    description: 'A bucket key, as uploaded (not URL-encoded beyond the query string itself).',
+  },
 };
 
 const CACHE_HEADERS: Json = {
@@ -222,6 +253,8 @@ interface Operation {
   contentType: string;
   schema: Json;
   notFound?: boolean;
+  /** What a 404 means here, when not a missing story, version or source. */
+  notFoundDescription?: string;
   tags: string[];
 }
 
@@ -336,6 +369,17 @@ function listOperations(): Operation[] {
       tags: ['ingest'],
     },
     {
+      path: '/ingest/status',
+      operationId: 'getIngestStatus',
+      summary: 'What became of the latest upload of a bucket key.',
+      parameters: ['key'],
+      contentType: json,
+      schema: ref('IngestStatus'),
+      notFound: true,
+      notFoundDescription: '`unknown_key`: the pipeline has not finished with any upload of this key.',
+      tags: ['ingest'],
+    },
+    {
       path: '/health',
       operationId: 'getHealth',
       summary: 'Liveness.',
@@ -361,7 +405,11 @@ function describePath(operation: Operation): Json {
   const failures: Json = {
     '304': { description: 'Not modified (If-None-Match or If-Modified-Since).', headers: CACHE_HEADERS },
     ...(parameters.length > 0 ? { '400': errorResponse('A parameter or the cursor is invalid.') } : {}),
-    ...(operation.notFound ? { '404': errorResponse('No such story, version or source.') } : {}),
+    ...(operation.notFound
+      ? {
+          '404': errorResponse(operation.notFoundDescription ?? 'No such story, version or source.'),
+        }
+      : {}),
     '500': errorResponse('Unexpected failure; no details are given.'),
   };
   const get = {

@@ -3,7 +3,7 @@ import { renderAtomFeed, renderJsonFeed, renderRssFeed } from '../feeds/index.ts
 import type { Page, PageRequest, StoredVersion } from '../store/story-store.ts';
 import { diffVersions } from '../story/diff-versions.ts';
 import { openCursor, sealCursor } from './cursor.ts';
-import { badParameter, notFound } from './errors.ts';
+import { badParameter, HttpError, notFound } from './errors.ts';
 import { entryTextBudget, fitDocumentToFeed } from './feed-budget.ts';
 import { buildOpenApiDocument } from './openapi.ts';
 import { parseCitationId, parseLimit, parseStoryId, parseVersionParam } from './params.ts';
@@ -347,6 +347,16 @@ async function serveIngestErrors(context: RouteContext): Promise<Representation>
   return jsonRepresentation({ items, next: paging.nextUrl(page.cursor) }, lastModified);
 }
 
+async function serveIngestStatus(context: RouteContext): Promise<Representation> {
+  const key = context.request.query.key;
+  if (key === undefined || key === '') throw badParameter('key is required: the bucket key of an upload');
+  const status = await context.deps.reader.getIngestStatus(key);
+  if (!status) {
+    throw new HttpError(404, 'unknown_key', 'the pipeline has not finished with any upload of this key');
+  }
+  return jsonRepresentation(status, newest([status.at], context.now), 'no-store');
+}
+
 async function serveHealth(): Promise<Representation> {
   return jsonRepresentation({ ok: true }, PROCESS_STARTED, 'no-store');
 }
@@ -378,6 +388,7 @@ export const ROUTES: readonly Route[] = [
   { pattern: '/sources/{citationId}', serve: serveSource },
   { pattern: '/sources/{citationId}/feed.{format}', serve: serveSourceFeed },
   { pattern: '/ingest/errors', serve: serveIngestErrors },
+  { pattern: '/ingest/status', serve: serveIngestStatus },
   { pattern: '/health', serve: serveHealth },
   { pattern: '/openapi.json', serve: serveOpenApi },
 ];

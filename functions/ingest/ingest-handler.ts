@@ -28,6 +28,9 @@ export function createIngestHandler(deps: IngestHandlerDeps) {
         const { outcome, ...facts } = result;
         const details = 'message' in facts ? { code: facts.code, reason: facts.message } : facts;
         logger.info('ingested', { key: upload.key, outcome, ms, ...details });
+        for (const warning of 'warnings' in result ? result.warnings : []) {
+          logger.warn(`ingest warning ${warning.code}`, { key: upload.key, reason: warning.message });
+        }
         metrics.addMetric('IngestDurationMs', MetricUnit.Milliseconds, ms);
         if (result.outcome === 'stored') metrics.addMetric('StoryVersionsIngested', MetricUnit.Count, 1);
         if (result.outcome === 'rejected') metrics.addMetric('IngestRejected', MetricUnit.Count, 1);

@@ -1,9 +1,10 @@
 import type { BlobStore } from '../store/blob-store.ts';
 import { rawArchiveKey } from '../store/dynamo-story-store.ts';
-import type { StoryWriter, VersionWrite } from '../store/story-store.ts';
+import type { IngestStatus, IngestWarning, StoryWriter, VersionWrite } from '../store/story-store.ts';
 import { isStoryKey } from '../store/table-definition.ts';
 import { parseStory } from '../story/parse-story.ts';
 import { StoryError } from '../story/types.ts';
+import { findTimestampWarnings } from './ingest-warnings.ts';
 
 /** The largest story file accepted (SPEC §1: more than 1 MiB is `too_large`). */
 export const MAX_STORY_BYTES = 1_048_576;
@@ -12,6 +13,8 @@ export const MAX_STORY_BYTES = 1_048_576;
 export interface UploadEvent {
   key: string;
   versionId?: string | undefined;
+  /** The S3 ETag of the object version (bare, without quotes), when the event carries it. */
+  eTag?: string | undefined;
   /** ISO 8601 time of the S3 event. */
   eventTime: string;
   /** S3's per-key ordering token (hex), when present. */
@@ -19,7 +22,13 @@ export interface UploadEvent {
 }
 
 export type IngestOutcome =
-  | { outcome: 'stored' | 'duplicate' | 'stale'; storyId: string; version: string; headMoved: boolean }
+  | {
+      outcome: 'stored' | 'duplicate' | 'stale';
+      storyId: string;
+      version: string;
+      headMoved: boolean;
+      warnings: IngestWarning[];
+    }
   | { outcome: 'rejected'; code: string; message: string }
   | { outcome: 'ignored'; reason: string };
 
@@ -30,9 +39,10 @@ export interface IngestDeps {
 
 /**
  * Ingests one uploaded story file: parse, keep the original bytes under an immutable key, store the
- * version, index its sources, move the head. Rejected files (SPEC §1 codes) and vanished objects are
- * recorded as ingest errors and not retried; any other error is thrown so the queue retries the record.
- * Every step is idempotent, so a redelivered or half-done event converges to the same state.
+ * version, index its sources, move the head, then record the key's status and clear its older errors.
+ * Rejected files (SPEC §1 codes) and vanished objects are recorded as ingest errors and not retried;
+ * any other error is thrown so the queue retries the record. Every step is idempotent, so a
+ * redelivered or half-done event converges to the same state.
  */
 export async function ingestUpload(event: UploadEvent, deps: IngestDeps): Promise<IngestOutcome> {
   if (!isStoryKey(event.key)) return { outcome: 'ignored', reason: 'not a story file key' };
@@ -70,16 +80,63 @@ export async function ingestUpload(event: UploadEvent, deps: IngestDeps): Promis
   await deps.store.recordRevision(write);
   const result = await deps.store.putVersion(write);
   const { storyId, version } = write.document;
-  if (result.status === 'stale') return { outcome: 'stale', storyId, version, headMoved: false };
-  await deps.store.putSourceIndex(write);
-  await deps.store.removeStaleSources(write, result.staleSources);
-  const headMoved = await deps.store.moveHead(write);
-  return { outcome: result.status === 'stored' ? 'stored' : 'duplicate', storyId, version, headMoved };
+  let outcome: IngestOutcome;
+  if (result.status === 'stale') {
+    outcome = { outcome: 'stale', storyId, version, headMoved: false, warnings: [] };
+  } else if (result.status === 'same_text') {
+    const warnings: IngestWarning[] = [
+      { code: 'same_text', message: `${storyId} ${version} already has this text; nothing was published` },
+    ];
+    outcome = { outcome: 'duplicate', storyId, version, headMoved: false, warnings };
+  } else {
+    await deps.store.putSourceIndex(write);
+    await deps.store.removeStaleSources(write, result.staleSources);
+    const headMoved = await deps.store.moveHead(write);
+    const neighbours = await deps.store.findNeighbourVersions(storyId, version);
+    const warnings = findTimestampWarnings(write.document, neighbours);
+    // A redelivery (`current`) of a stored upload answers what the first delivery answered.
+    outcome = { outcome: 'stored', storyId, version, headMoved, warnings };
+  }
+  await finishKey(event, deps, {
+    outcome: outcome.outcome,
+    storyId,
+    version,
+    code: null,
+    message: null,
+    warnings: outcome.warnings,
+  });
+  return outcome;
 }
 
 /** `<eventTime>#<sequencer>`: later uploads of the same key sort later (sequencers compare once left-padded). */
 export function revisionOf(event: UploadEvent): string {
   return `${event.eventTime}#${(event.sequencer ?? '').padStart(32, '0')}`;
+}
+
+/**
+ * The place of an event among the events of its key: S3's sequencer, upper-cased and left-padded so
+ * sequencers of different lengths compare, then the event time (which alone orders events without one).
+ */
+export function keyEventOrder(event: { eventTime: string; sequencer?: string | undefined }): string {
+  return `${(event.sequencer ?? '').toUpperCase().padStart(64, '0')}#${event.eventTime}`;
+}
+
+/**
+ * Ends a successful event of a key: its status first (unless a later event of the key got there
+ * first), then the key's errors from earlier events. In that order a rejection racing with it always
+ * sees the status or has its error cleared (see `reject`).
+ */
+async function finishKey(
+  event: UploadEvent,
+  deps: IngestDeps,
+  status: Omit<IngestStatus, 'key' | 'etag' | 'at'>,
+): Promise<void> {
+  const order = keyEventOrder(event);
+  await deps.store.recordIngestStatus(
+    { key: event.key, etag: event.eTag ?? null, at: event.eventTime, ...status },
+    order,
+  );
+  await deps.store.clearIngestErrors(event.key, order);
 }
 
 async function reject(
@@ -88,6 +145,23 @@ async function reject(
   code: string,
   message: string,
 ): Promise<IngestOutcome> {
-  await deps.store.recordIngestError({ key: event.key, code, message, at: event.eventTime });
+  const order = keyEventOrder(event);
+  await deps.store.recordIngestError({ key: event.key, code, message, at: event.eventTime }, order);
+  const written = await deps.store.recordIngestStatus(
+    {
+      key: event.key,
+      etag: event.eTag ?? null,
+      outcome: 'rejected',
+      storyId: null,
+      version: null,
+      code,
+      message,
+      warnings: [],
+      at: event.eventTime,
+    },
+    order,
+  );
+  // A later event of the key finished first: this error is history, so it is not listed.
+  if (!written) await deps.store.clearIngestErrors(event.key, order, true);
   return { outcome: 'rejected', code, message };
 }

@@ -17,6 +17,7 @@ const S3RecordSchema = z.object({
     object: z.object({
       key: z.string(),
       versionId: z.optional(z.string()),
+      eTag: z.optional(z.string()),
       sequencer: z.optional(z.string()),
     }),
   }),
@@ -52,6 +53,7 @@ export function readUploadEvents(body: string): UploadEvent[] {
     .map((record) => ({
       key: decodeS3Key(record.s3.object.key),
       versionId: record.s3.object.versionId,
+      eTag: record.s3.object.eTag?.replace(/"/g, '') || undefined,
       eventTime: new Date(record.eventTime).toISOString(),
       sequencer: record.s3.object.sequencer,
     }));

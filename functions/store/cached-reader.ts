@@ -37,5 +37,7 @@ export function cacheStoryReader(reader: StoryReader, ttlMs = 2000, maxEntries =
     listSourceCitations: cached('listSourceCitations', (id, page) => reader.listSourceCitations(id, page)),
     listSourceStories: cached('listSourceStories', (id, page) => reader.listSourceStories(id, page)),
     listIngestErrors: cached('listIngestErrors', (page) => reader.listIngestErrors(page)),
+    // Not cached: a client polls it for the outcome of the upload it just made.
+    getIngestStatus: (key) => reader.getIngestStatus(key),
   };
 }

@@ -13,8 +13,17 @@ import {
 import type { Paragraph, StoryDocument } from '../story/types.ts';
 import { versionSortKey } from '../story/version.ts';
 import type { BlobStore } from './blob-store.ts';
+import {
+  deleteKeyErrors,
+  readKeyStatus,
+  readNeighbourVersions,
+  writeErrorReference,
+  writeKeyStatus,
+} from './dynamo-key-items.ts';
 import type {
   IngestErrorRecord,
+  IngestStatus,
+  NeighbourVersions,
   Page,
   PageRequest,
   RevisionRecord,
@@ -150,6 +159,7 @@ export class DynamoStoryStore implements StoryReader, StoryWriter {
       if (existingRevision === write.revision) {
         return { status: 'current', staleSources: stringList(existing?.staleSources) };
       }
+      if (existing?.contentHash === document.contentHash) return { status: 'same_text', staleSources: [] };
       const replaced = stringList(existing?.sources).filter((id) => !sources.includes(id));
       const staleSources = [...new Set([...stringList(existing?.staleSources), ...replaced])];
       try {
@@ -304,14 +314,36 @@ export class DynamoStoryStore implements StoryReader, StoryWriter {
     }
   }
 
-  /** Records a rejected upload; the same event recorded twice is one item. */
-  async recordIngestError(error: IngestErrorRecord): Promise<void> {
+  /** Records a rejected upload (and, first, where to find it by key); the same event twice is one item. */
+  async recordIngestError(error: IngestErrorRecord, order: string): Promise<void> {
+    const errorKey = { pk: ERRORS_PK, sk: `${error.at}#${error.key}` };
+    await writeErrorReference(this.dynamo, this.tableName, error.key, order, errorKey);
     await this.dynamo.send(
       new PutCommand({
         TableName: this.tableName,
-        Item: { pk: ERRORS_PK, sk: `${error.at}#${error.key}`, type: 'ingest-error', ...error },
+        Item: { ...errorKey, type: 'ingest-error', ...error },
       }),
     );
+  }
+
+  /** Deletes the errors of `key` recorded by events ordered before `order` (or at it, when inclusive). */
+  clearIngestErrors(key: string, order: string, inclusive = false): Promise<void> {
+    return deleteKeyErrors(this.dynamo, this.tableName, key, order, inclusive);
+  }
+
+  /** The key's status with the order of the event that wrote it, or null. */
+  readIngestStatus(key: string): Promise<{ status: IngestStatus; order: string } | null> {
+    return readKeyStatus(this.dynamo, this.tableName, key);
+  }
+
+  /** Writes the key's status unless a later-ordered event already did. */
+  recordIngestStatus(status: IngestStatus, order: string): Promise<boolean> {
+    return writeKeyStatus(this.dynamo, this.tableName, status, order);
+  }
+
+  /** The nearest live versions below and above `version`. */
+  findNeighbourVersions(storyId: string, version: string): Promise<NeighbourVersions> {
+    return readNeighbourVersions(this.dynamo, this.tableName, storyId, version);
   }
 
   private async storeDocument(document: StoryDocument): Promise<Item> {
@@ -512,6 +544,11 @@ export class DynamoStoryStore implements StoryReader, StoryWriter {
       })),
       cursor: result.cursor,
     };
+  }
+
+  /** What became of the latest processed event of a key, or null. */
+  async getIngestStatus(key: string): Promise<IngestStatus | null> {
+    return (await readKeyStatus(this.dynamo, this.tableName, key))?.status ?? null;
   }
 
   private async queryPage(

@@ -43,6 +43,31 @@ export interface IngestErrorRecord {
   at: string;
 }
 
+/** What became of an upload (or a delete) of a bucket key, as `GET /ingest/status` answers it. */
+export type IngestStatusOutcome = 'stored' | 'duplicate' | 'stale' | 'rejected' | 'retracted';
+
+/** Something worth telling the writer about an upload that was not rejected. */
+export interface IngestWarning {
+  code: 'timestamp_not_later' | 'same_text';
+  message: string;
+}
+
+/** The outcome of the latest processed event of one bucket key (SPEC §3 `/ingest/status`). */
+export interface IngestStatus {
+  key: string;
+  /** The S3 ETag of the object version processed; null for a delete or when S3 did not send one. */
+  etag: string | null;
+  outcome: IngestStatusOutcome;
+  storyId: string | null;
+  version: string | null;
+  /** For `rejected`: the SPEC §1 error code. */
+  code: string | null;
+  message: string | null;
+  warnings: IngestWarning[];
+  /** The time of the S3 event, ISO 8601. */
+  at: string;
+}
+
 /** A page request; `cursor` is the store's own opaque continuation (the HTTP layer signs it). */
 export interface PageRequest {
   limit: number;
@@ -79,6 +104,8 @@ export interface StoryReader {
   listSourceStories(citationId: string, page: PageRequest): Promise<Page<StoredVersion>>;
   /** Rejected uploads, newest first. */
   listIngestErrors(page: PageRequest): Promise<Page<IngestErrorRecord>>;
+  /** What became of the latest processed event of a bucket key; null when none was processed. */
+  getIngestStatus(key: string): Promise<IngestStatus | null>;
 }
 
 /** One ingested revision of a version, ready to be written. */
@@ -94,9 +121,13 @@ export interface VersionWrite {
   rawKey: string;
 }
 
-/** How a version write went. */
+/**
+ * How a version write went: `stored` (this revision is now the version's text), `current` (this very
+ * revision was stored before: a redelivery), `same_text` (the version already has this text; nothing
+ * changed), `stale` (a later revision of the version is stored).
+ */
 export interface VersionWriteResult {
-  status: 'stored' | 'current' | 'stale';
+  status: 'stored' | 'current' | 'same_text' | 'stale';
   /** Source ids whose index items from an older revision of this version must go. */
   staleSources: string[];
 }
@@ -117,8 +148,22 @@ export interface StoryWriter {
   removeStaleSources(write: VersionWrite, staleSources: string[]): Promise<void>;
   /** Moves the story's head to this version if it is the highest (or a later revision of it). */
   moveHead(write: VersionWrite): Promise<boolean>;
-  /** Records a rejected upload. */
-  recordIngestError(error: IngestErrorRecord): Promise<void>;
+  /** Records a rejected upload; `order` is the upload's place among the events of its key. */
+  recordIngestError(error: IngestErrorRecord, order: string): Promise<void>;
+  /** Deletes the recorded errors of `key` from events ordered before `order` (or equal, when `inclusive`). */
+  clearIngestErrors(key: string, order: string, inclusive?: boolean): Promise<void>;
+  /** The key's status, with the order of the event that wrote it; null when none. */
+  readIngestStatus(key: string): Promise<{ status: IngestStatus; order: string } | null>;
+  /** Writes the key's status unless an event ordered after `order` wrote it already; true when written. */
+  recordIngestStatus(status: IngestStatus, order: string): Promise<boolean>;
+  /** The nearest stored versions below and above `version` (label and publishedAt), for warnings. */
+  findNeighbourVersions(storyId: string, version: string): Promise<NeighbourVersions>;
+}
+
+/** The versions next to one version of a story. */
+export interface NeighbourVersions {
+  below: { version: string; publishedAt: string } | null;
+  above: { version: string; publishedAt: string } | null;
 }
 
 /** One uploaded text of a version, as recordRevision kept it. */

@@ -8,6 +8,8 @@ export interface UploadNotice {
   eventTime?: string;
   sequencer?: string;
   eventName?: string;
+  /** The object's ETag (S3 sends it bare for uploads, none for deletes). */
+  eTag?: string;
 }
 
 let clock = Date.parse('2026-01-01T00:00:00.000Z');
@@ -32,6 +34,7 @@ export function buildS3Record(notice: UploadNotice): Record<string, unknown> {
       object: {
         key: encodeS3Key(notice.key),
         size: 1,
+        ...(notice.eTag ? { eTag: notice.eTag } : {}),
         sequencer: (notice.sequencer ?? clock.toString(16)).toUpperCase(),
       },
     },

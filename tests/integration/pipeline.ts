@@ -20,8 +20,8 @@ export interface TestPipeline {
   clients: StoryfeedClients;
   store: DynamoStoryStore;
   blobs: S3BlobStore;
-  /** Puts a story file into the bucket (as a user would). */
-  upload(key: string, body: string | Uint8Array, metadata?: Record<string, string>): Promise<void>;
+  /** Puts a story file into the bucket (as a user would); resolves to the object's bare ETag. */
+  upload(key: string, body: string | Uint8Array, metadata?: Record<string, string>): Promise<string>;
   remove(key: string): Promise<void>;
   /** The real ingest handler, built on the given clients (default: the pipeline's own). */
   ingest(event: SQSEvent, clients?: StoryfeedClients): Promise<SQSBatchResponse>;
@@ -49,9 +49,10 @@ export async function startTestPipeline(): Promise<TestPipeline> {
     blobs,
     async upload(key, body, metadata) {
       const bytes = typeof body === 'string' ? new TextEncoder().encode(body) : body;
-      await clients.s3.send(
+      const put = await clients.s3.send(
         new PutObjectCommand({ Bucket: emulators.bucket, Key: key, Body: bytes, Metadata: metadata }),
       );
+      return (put.ETag ?? '').replace(/"/g, '');
     },
     async remove(key) {
       await clients.s3.send(new DeleteObjectCommand({ Bucket: emulators.bucket, Key: key }));

@@ -1,5 +1,6 @@
 import type {
   IngestErrorRecord,
+  IngestStatus,
   Page,
   PageRequest,
   SourceCitation,
@@ -18,6 +19,7 @@ import { compareVersions, versionSortKey } from '../../../functions/story/versio
 export class MemoryStoryReader implements StoryReader {
   private readonly versions = new Map<string, Map<string, StoredVersion & { rawText: string }>>();
   private readonly errors: IngestErrorRecord[] = [];
+  private readonly statuses = new Map<string, IngestStatus>();
   private revision = 0;
 
   /** Stores a version (a later upload of the same version replaces it); `ingestedAt` defaults to publishedAt. */
@@ -40,6 +42,15 @@ export class MemoryStoryReader implements StoryReader {
   /** Records a rejected upload. */
   addIngestError(record: IngestErrorRecord): void {
     this.errors.push(record);
+  }
+
+  /** Records the status of a bucket key's latest upload. */
+  setIngestStatus(status: IngestStatus): void {
+    this.statuses.set(status.key, status);
+  }
+
+  async getIngestStatus(key: string): Promise<IngestStatus | null> {
+    return this.statuses.get(key) ?? null;
   }
 
   private versionsOf(storyId: string): StoredVersion[] {
