@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { App, Validations } from 'aws-cdk-lib';
-import { AwsSolutionsChecks } from 'cdk-nag';
+import { AwsSolutionsChecks, NIST80053R5Checks, ServerlessChecks } from 'cdk-nag';
 import { readSettings, type StoryfeedSettings } from './settings.ts';
 import { StoryfeedStack } from './storyfeed-stack.ts';
 
@@ -26,8 +26,8 @@ export interface StoryfeedApp {
 }
 
 /**
- * Builds the app: one environment-agnostic stack (no lookups, so synth works offline) and the
- * cdk-nag AwsSolutions checks, which run as a validation plugin during synthesis.
+ * Builds the app: one environment-agnostic stack (no lookups, so synth works offline) and three
+ * cdk-nag packs (AwsSolutions, NIST 800-53 R5, Serverless), which run as validation plugins during synthesis.
  */
 export function createApp(options: CreateAppOptions = {}): StoryfeedApp {
   const app = new App({
@@ -40,6 +40,10 @@ export function createApp(options: CreateAppOptions = {}): StoryfeedApp {
     description: 'storyfeed: versioned story files in S3 → feeds and a JSON API',
     settings,
   });
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  Validations.of(app).addPlugins(
+    new AwsSolutionsChecks(app),
+    new NIST80053R5Checks(app),
+    new ServerlessChecks(app),
+  );
   return { app, stack, settings };
 }

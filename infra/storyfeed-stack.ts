@@ -1,13 +1,15 @@
-import { type CfnElement, CfnOutput, Duration, Fn, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Fn, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { Construct } from 'constructs';
 import { BUCKET, ENV, TABLE } from '../functions/store/table-definition.ts';
-import { acknowledgeFinding } from './constructs/acknowledge-finding.ts';
 import { FeedApi } from './constructs/feed-api.ts';
 import { PipelineAlarms } from './constructs/pipeline-alarms.ts';
+import { PipelineDashboard } from './constructs/pipeline-dashboard.ts';
 import { StoryStorage } from './constructs/story-storage.ts';
-import { StoryfeedFunction } from './constructs/storyfeed-function.ts';
+import { METRICS_NAMESPACE, StoryfeedFunction } from './constructs/storyfeed-function.ts';
+import { acknowledgeStackFindings } from './nag-acknowledgements.ts';
 import type { StoryfeedSettings } from './settings.ts';
 
 export const INGEST_TIMEOUT = Duration.seconds(30);
@@ -15,13 +17,21 @@ export const API_TIMEOUT = Duration.seconds(10);
 export const INGEST_BATCH_SIZE = 10;
 /** The HMAC key variable for paging cursors (API function only). */
 export const CURSOR_SECRET_ENV = 'CURSOR_SECRET';
+export const INGEST_SERVICE_NAME = 'storyfeed-ingest';
+export const API_SERVICE_NAME = 'storyfeed-api';
 
-/** DynamoDB actions each function may call, on the table and its byUpdated index. */
+/** DynamoDB actions on the table: the API reads (BatchGetItem for feeds, Query also on the index). */
 export const TABLE_READ_ACTIONS = ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query'] as const;
-export const TABLE_WRITE_ACTIONS = [
-  'dynamodb:BatchWriteItem',
+/**
+ * What the ingest code calls on the table (functions/store/dynamo-story-store.ts and the retraction
+ * steps): single-item reads and conditional writes, and Query for the versions of a story. No
+ * batch calls and no index: conditional writes cannot be batched.
+ */
+export const INGEST_TABLE_ACTIONS = [
   'dynamodb:DeleteItem',
+  'dynamodb:GetItem',
   'dynamodb:PutItem',
+  'dynamodb:Query',
   'dynamodb:UpdateItem',
 ] as const;
 
@@ -30,15 +40,20 @@ export interface StoryfeedStackProps extends StackProps {
 }
 
 /**
- * The whole pipeline in one stack: bucket → queue → ingest function → table, and the HTTP API
- * (optionally behind CloudFront) → API function → table and archive objects.
+ * The whole pipeline in one stack: bucket → queue → ingest function → table and event bus, and
+ * the HTTP API (behind CloudFront unless cdn=false) → API function → table and archive objects;
+ * alarms to an SNS topic, and a dashboard.
  */
 export class StoryfeedStack extends Stack {
   readonly storage: StoryStorage;
+  readonly eventBus: events.EventBus;
   readonly ingest: StoryfeedFunction;
   readonly api: StoryfeedFunction;
   readonly feedApi: FeedApi;
   readonly alarms: PipelineAlarms;
+  readonly dashboard: PipelineDashboard;
+  /** The base of absolute URLs in feeds and events: the custom domain, the CDN or the API. */
+  readonly publicBaseUrl: string;
 
   constructor(scope: Construct, id: string, props: StoryfeedStackProps) {
     super(scope, id, props);
@@ -52,78 +67,158 @@ export class StoryfeedStack extends Stack {
     });
     const { bucket, table, queue } = this.storage;
     const names = { [ENV.tableName]: table.tableName, [ENV.bucketName]: bucket.bucketName };
+    const hub: Record<string, string> = settings.websubHub ? { [ENV.websubHub]: settings.websubHub } : {};
+    const functionSettings = { removalPolicy, tracing: settings.tracing, logLevel: settings.logLevel };
+
+    this.eventBus = new events.EventBus(this, 'EventBus', {
+      description: 'storyfeed: Story Version Published and Story Retracted events (SPEC §7)',
+    });
 
     this.ingest = new StoryfeedFunction(this, 'Ingest', {
       entryFile: 'ingest-story.ts',
-      description: 'storyfeed: S3 upload (via SQS) to parsed, stored story version',
-      serviceName: 'storyfeed-ingest',
+      description: 'storyfeed: S3 upload or delete (via SQS) to stored or retracted story versions',
+      serviceName: INGEST_SERVICE_NAME,
       timeout: INGEST_TIMEOUT,
       memorySize: 1024,
-      environment: names,
-      removalPolicy,
+      environment: { ...names, [ENV.eventBusName]: this.eventBus.eventBusName, ...hub },
+      ...functionSettings,
     });
     this.ingest.function.addEventSource(
-      new SqsEventSource(queue, { batchSize: INGEST_BATCH_SIZE, reportBatchItemFailures: true }),
+      new SqsEventSource(queue, {
+        batchSize: INGEST_BATCH_SIZE,
+        reportBatchItemFailures: true,
+        maxConcurrency: settings.ingestConcurrency,
+      }),
     );
 
-    // Created before the API function, whose PUBLIC_BASE_URL may name the distribution. No cycle:
-    // the distribution needs only the API's id, and the routes (which need the function) are
-    // separate resources from the API itself.
+    // Created before the API function's environment is complete: PUBLIC_BASE_URL may name the
+    // distribution. No cycle: the distribution needs only the API's id, and the routes (which
+    // need the function) are separate resources from the API itself.
     this.api = new StoryfeedFunction(this, 'Api', {
       entryFile: 'serve-api.ts',
-      description: 'storyfeed: HTTP API (SPEC section 3) to feeds and story JSON',
-      serviceName: 'storyfeed-api',
+      description: 'storyfeed: HTTP API (SPEC sections 3 and 5) to feeds, story JSON and pages',
+      serviceName: API_SERVICE_NAME,
       timeout: API_TIMEOUT,
       memorySize: 1024,
       environment: {
         ...names,
         // The random part of the stack id: unguessable, stable for the stack's life, not in the repo.
         [CURSOR_SECRET_ENV]: Fn.select(2, Fn.split('/', this.stackId)),
+        ...hub,
       },
-      removalPolicy,
+      reservedConcurrentExecutions: settings.apiReservedConcurrency,
+      ...functionSettings,
     });
     this.feedApi = new FeedApi(this, 'FeedApi', {
       handler: this.api.function,
       throttleRate: settings.throttleRate,
       throttleBurst: settings.throttleBurst,
       removalPolicy,
-      ...(settings.cdn ? { cdnLogBucket: this.storage.logBucket } : {}),
+      ...(settings.cdn
+        ? {
+            cdn: {
+              logBucket: this.storage.logBucket,
+              ...(settings.domainName && settings.certificateArn
+                ? {
+                    domain: {
+                      name: settings.domainName,
+                      certificateArn: settings.certificateArn,
+                      hostedZoneId: settings.hostedZoneId,
+                    },
+                  }
+                : {}),
+            },
+          }
+        : {}),
     });
     const distribution = this.feedApi.distribution;
-    if (distribution) {
-      this.api.function.addEnvironment(ENV.publicBaseUrl, `https://${distribution.distributionDomainName}`);
-    }
+    const publicHost = settings.domainName ?? distribution?.distributionDomainName ?? this.feedApi.domainName;
+    this.publicBaseUrl = `https://${publicHost}`;
+    // Links in feeds, pages and events never come from a request header (X-Forwarded-Host is not
+    // trusted on AWS: TRUST_FORWARDED_HOST stays unset), and are the same whichever way a request came.
+    for (const fn of [this.api, this.ingest])
+      fn.function.addEnvironment(ENV.publicBaseUrl, this.publicBaseUrl);
 
     this.grantLeastPrivilege();
-    this.acknowledgeFindings();
 
     this.alarms = new PipelineAlarms(this, 'Alarms', {
+      queue,
       deadLetterQueue: this.storage.deadLetterQueue,
       functions: { Ingest: this.ingest.function, Api: this.api.function },
       httpApi: this.feedApi.httpApi,
+      metricsNamespace: METRICS_NAMESPACE,
+      ingestServiceName: INGEST_SERVICE_NAME,
+      alarmEmail: settings.alarmEmail,
+      removalPolicy,
+    });
+    this.dashboard = new PipelineDashboard(this, 'Dashboard', {
+      dashboardName: settings.stackName,
+      queue,
+      deadLetterQueue: this.storage.deadLetterQueue,
+      ingest: this.ingest.function,
+      api: this.api.function,
+      httpApi: this.feedApi.httpApi,
+      metricsNamespace: METRICS_NAMESPACE,
+      ingestServiceName: INGEST_SERVICE_NAME,
     });
 
-    new CfnOutput(this, 'ApiUrl', { value: this.feedApi.url, description: 'The HTTP API (SPEC §3)' });
+    acknowledgeStackFindings(this, settings);
+    this.addOutputs();
+  }
+
+  private addOutputs(): void {
+    const { bucket, table, queue, deadLetterQueue } = this.storage;
+    const distribution = this.feedApi.distribution;
+    new CfnOutput(this, 'ApiUrl', {
+      value: this.feedApi.url,
+      description: 'The HTTP API (SPEC §3); /ingest/* needs SigV4',
+    });
+    new CfnOutput(this, 'FeedsUrl', {
+      value: `${this.publicBaseUrl}/`,
+      description: 'Where readers subscribe: the custom domain, else the CDN, else the API',
+    });
     if (distribution) {
       new CfnOutput(this, 'CdnUrl', {
         value: `https://${distribution.distributionDomainName}/`,
         description: 'The API through CloudFront',
       });
+      new CfnOutput(this, 'DistributionId', {
+        value: distribution.distributionId,
+        description: 'The CloudFront distribution (for invalidations)',
+      });
+      new CfnOutput(this, 'DistributionDomainName', {
+        value: distribution.distributionDomainName,
+        description: 'Point a CNAME (or a Route 53 alias) of your domain here',
+      });
     }
     new CfnOutput(this, 'BucketName', { value: bucket.bucketName, description: 'Upload story files here' });
     new CfnOutput(this, 'TableName', { value: table.tableName });
     new CfnOutput(this, 'QueueUrl', { value: queue.queueUrl, description: 'The ingest queue' });
+    new CfnOutput(this, 'DeadLetterQueueUrl', {
+      value: deadLetterQueue.queueUrl,
+      description: 'Uploads that failed ingest 5 times (redrive to QueueUrl)',
+    });
+    new CfnOutput(this, 'EventBusName', {
+      value: this.eventBus.eventBusName,
+      description: 'Story Version Published / Story Retracted events (SPEC §7)',
+    });
+    new CfnOutput(this, 'AlarmTopicArn', {
+      value: this.alarms.topic.topicArn,
+      description: 'Every alarm notifies this SNS topic; subscribe to it',
+    });
+    new CfnOutput(this, 'DashboardUrl', {
+      value: `https://console.aws.amazon.com/cloudwatch/home?region=${this.region}#dashboards:name=${this.dashboard.dashboard.dashboardName}`,
+    });
   }
 
-  /** Table and bucket rights, written out action by action (the grant* helpers give more). */
+  /** Table, bucket and bus rights, written out action by action (the grant* helpers give more). */
   private grantLeastPrivilege(): void {
     const { bucket, table } = this.storage;
-    const tableAndIndex = [table.tableArn, `${table.tableArn}/index/${TABLE.indexes.byUpdated.name}`];
     this.ingest.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         sid: 'ReadAndWriteStories',
-        actions: [...TABLE_READ_ACTIONS, ...TABLE_WRITE_ACTIONS],
-        resources: tableAndIndex,
+        actions: [...INGEST_TABLE_ACTIONS],
+        resources: [table.tableArn],
       }),
     );
     this.ingest.role.addToPrincipalPolicy(
@@ -149,11 +244,19 @@ export class StoryfeedStack extends Stack {
         resources: [bucket.arnForObjects(`${BUCKET.archivePrefix}*`)],
       }),
     );
+    this.ingest.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'PublishStoryEvents',
+        actions: ['events:PutEvents'],
+        resources: [this.eventBus.eventBusArn],
+      }),
+    );
+    this.storage.protectArchive(this.ingest.role);
     this.api.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         sid: 'ReadStories',
         actions: [...TABLE_READ_ACTIONS],
-        resources: tableAndIndex,
+        resources: [table.tableArn, `${table.tableArn}/index/${TABLE.indexes.byUpdated.name}`],
       }),
     );
     this.api.role.addToPrincipalPolicy(
@@ -163,40 +266,5 @@ export class StoryfeedStack extends Stack {
         resources: [bucket.arnForObjects(`${BUCKET.archivePrefix}*`)],
       }),
     );
-  }
-
-  /**
-   * The cdk-nag findings this design accepts, each acknowledged on the construct that raises it and
-   * by its exact finding id (a new wildcard elsewhere is still reported).
-   */
-  private acknowledgeFindings(): void {
-    const bucketArn = `<${this.resolve(this.getLogicalId(this.storage.bucket.node.defaultChild as CfnElement))}.Arn>`;
-    const xrayReason =
-      'Only the X-Ray statement has Resource *: xray:PutTraceSegments and xray:PutTelemetryRecords support no ' +
-      'resource-level permissions (CDK adds them for active tracing).';
-    const archiveId = `AwsSolutions-IAM5[Resource::${bucketArn}/${BUCKET.archivePrefix}*]`;
-    const archiveReason =
-      `The pipeline's own copies live under ${BUCKET.archivePrefix} with content-addressed keys that cannot be ` +
-      'listed in advance; the rights stop at that prefix.';
-    for (const role of [this.ingest.role, this.api.role]) {
-      acknowledgeFinding(role, 'AwsSolutions-IAM5[Resource::*]', xrayReason);
-      acknowledgeFinding(role, archiveId, archiveReason);
-    }
-    acknowledgeFinding(
-      this.ingest.role,
-      `AwsSolutions-IAM5[Resource::${bucketArn}/*]`,
-      'Ingest must read whatever story file a user uploads (any key, any folder), and only GetObject/' +
-        'GetObjectVersion are granted on the objects: no delete, no write outside the archive.',
-    );
-    // CDK's singleton that applies the bucket notifications at deploy time (not at run time).
-    for (const child of this.node.children) {
-      if (!child.node.id.startsWith('BucketNotificationsHandler')) continue;
-      acknowledgeFinding(
-        child,
-        'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-        "CDK's BucketNotificationsHandler is a deploy-time custom resource that CDK owns; its role's managed " +
-          'policy only lets it write its own logs, and its construct offers no way to replace it.',
-      );
-    }
   }
 }

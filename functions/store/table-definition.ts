@@ -14,6 +14,8 @@ export const TABLE = {
   partitionKey: 'pk',
   sortKey: 'sk',
   billing: 'PAY_PER_REQUEST',
+  /** Epoch seconds after which DynamoDB deletes the item (ingest errors, tombstones); the stack enables TTL on it. */
+  ttlAttribute: 'expiresAt',
   indexes: {
     byUpdated: { name: 'byUpdated', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
   },
@@ -48,6 +50,12 @@ export const ENV = {
   websubHub: 'WEBSUB_HUB',
   s3Endpoint: 'AWS_ENDPOINT_URL_S3',
   dynamodbEndpoint: 'AWS_ENDPOINT_URL_DYNAMODB',
+  /** The EventBridge bus the ingest function publishes to; unset = no EventBridge. */
+  eventBusName: 'EVENT_BUS_NAME',
+  /** The WebSub hub URL feeds name and the pipeline notifies. */
+  websubHub: 'WEBSUB_HUB',
+  /** 'true' only where the deployment says X-Forwarded-Host comes from a trusted proxy; never on AWS. */
+  trustForwardedHost: 'TRUST_FORWARDED_HOST',
 } as const;
 
 /** True when an S3 key names a story file the pipeline should ingest. */

@@ -1,16 +1,20 @@
 import { Duration, type RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { acknowledgeFinding } from './acknowledge-finding.ts';
 
-/** The paths of SPEC §3; each gets a GET and a HEAD route. */
+/** The paths of SPEC §3 and §5; each gets a GET and a HEAD route. */
 export const API_PATHS = [
   '/feeds/latest.json',
   '/feeds/latest.atom',
@@ -28,9 +32,28 @@ export const API_PATHS = [
   '/stories/{storyId}/diff',
   '/sources/{citationId}',
   '/ingest/errors',
+  '/ingest/status',
   '/health',
   '/openapi.json',
+  '/',
+  '/read/{storyId}',
+  '/read/{storyId}/{version}',
+  '/read/{storyId}/changes',
+  '/cited/{citationId}',
+  '/assets/{file}',
 ] as const;
+
+/** Operator routes (SPEC §3): SigV4-signed callers with `execute-api:Invoke` only. */
+export const OPERATOR_PREFIX = '/ingest/';
+
+/**
+ * Catches every other method and sub-path under the operator prefix (`POST /ingest/errors`,
+ * `/ingest/errors/`), which would otherwise reach the function through the public `$default` route.
+ */
+export const OPERATOR_CATCH_ALL = `${OPERATOR_PREFIX}{proxy+}`;
+
+/** The query strings the API reads; the CDN's cache key holds these and no others. */
+export const CACHE_KEY_QUERY_STRINGS = ['limit', 'cursor', 'from', 'to', 'key'] as const;
 
 /** What the access log records per request (HTTP API $context variables). */
 const ACCESS_LOG_FIELDS = {
@@ -54,8 +77,15 @@ export interface FeedApiProps {
   throttleRate: number;
   throttleBurst: number;
   removalPolicy: RemovalPolicy;
-  /** Adds a CloudFront distribution in front of the API, logging to this bucket. */
-  cdnLogBucket?: s3.IBucket;
+  /** Adds a CloudFront distribution in front of the API. */
+  cdn?: CdnProps;
+}
+
+export interface CdnProps {
+  /** Where CloudFront writes its access logs. */
+  logBucket: s3.IBucket;
+  /** The feeds' own name on the distribution, with its certificate (us-east-1). */
+  domain?: { name: string; certificateArn: string; hostedZoneId: string | undefined };
 }
 
 /**
@@ -84,9 +114,27 @@ export class FeedApi extends Construct {
       // the function's CORS answer.
       defaultIntegration: integration,
     });
+    const operatorOnly = new HttpIamAuthorizer();
     for (const path of API_PATHS) {
-      this.httpApi.addRoutes({ path, methods: [apigw.HttpMethod.GET, apigw.HttpMethod.HEAD], integration });
+      this.httpApi.addRoutes({
+        path,
+        methods: [apigw.HttpMethod.GET, apigw.HttpMethod.HEAD],
+        integration,
+        ...(path.startsWith(OPERATOR_PREFIX) ? { authorizer: operatorOnly } : {}),
+      });
     }
+    this.httpApi.addRoutes({
+      path: OPERATOR_CATCH_ALL,
+      methods: [apigw.HttpMethod.ANY],
+      integration,
+      authorizer: operatorOnly,
+    });
+    acknowledgeFinding(
+      this.httpApi,
+      'AwsSolutions-APIG4',
+      'Only the /ingest/* operator routes need credentials, and they have IAM authorization; the feeds, pages ' +
+        'and story API are public and read-only by design (SPEC §3, §5): feed readers fetch them without credentials.',
+    );
 
     this.accessLogs = new logs.LogGroup(this, 'AccessLogs', {
       retention: logs.RetentionDays.THREE_MONTHS,
@@ -102,14 +150,7 @@ export class FeedApi extends Construct {
         format: AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FIELDS)),
       },
     });
-    acknowledgeFinding(
-      this.httpApi,
-      'AwsSolutions-APIG4',
-      'The feeds and the story API are public and read-only by design (SPEC §3): feed readers fetch them ' +
-        'without credentials. Abuse is bounded by the stage throttle.',
-    );
-
-    this.distribution = props.cdnLogBucket ? this.addCdn(props.cdnLogBucket) : undefined;
+    this.distribution = props.cdn ? this.addCdn(props.cdn) : undefined;
   }
 
   /** The API's URL (the `$default` stage), ending in `/`. */
@@ -117,17 +158,23 @@ export class FeedApi extends Construct {
     return this.stage.url;
   }
 
-  private addCdn(logBucket: s3.IBucket): cloudfront.Distribution {
+  /** The API's own host name (`<id>.execute-api.<region>.amazonaws.com`). */
+  get domainName(): string {
     const stack = Stack.of(this);
-    const apiDomain = `${this.httpApi.apiId}.execute-api.${stack.region}.${stack.urlSuffix}`;
+    return `${this.httpApi.apiId}.execute-api.${stack.region}.${stack.urlSuffix}`;
+  }
+
+  private addCdn({ logBucket, domain }: CdnProps): cloudfront.Distribution {
     // TTLs come from the origin: `Cache-Control: public, max-age=60` on feeds is cached for 60 s,
     // a response without Cache-Control is not cached (default TTL 0).
     const cachePolicy = new cloudfront.CachePolicy(this, 'CachePolicy', {
-      comment: 'storyfeed: honour the API Cache-Control; query strings (cursor, limit, from, to) in the key',
+      comment: `storyfeed: honour the API Cache-Control; key on ${CACHE_KEY_QUERY_STRINGS.join(', ')}`,
       minTtl: Duration.seconds(0),
       defaultTtl: Duration.seconds(0),
       maxTtl: Duration.days(1),
-      queryStringBehavior: cloudfront.CacheQueryStringBehavior.all(),
+      // Other query strings do not change the answer: keeping them out of the key means
+      // `?utm_source=…` cannot split the cache or cost an origin request per variant.
+      queryStringBehavior: cloudfront.CacheQueryStringBehavior.allowList(...CACHE_KEY_QUERY_STRINGS),
       headerBehavior: cloudfront.CacheHeaderBehavior.none(),
       cookieBehavior: cloudfront.CacheCookieBehavior.none(),
       enableAcceptEncodingGzip: true,
@@ -136,7 +183,7 @@ export class FeedApi extends Construct {
     const distribution = new cloudfront.Distribution(this, 'Cdn', {
       comment: 'storyfeed feeds and API',
       defaultBehavior: {
-        origin: new origins.HttpOrigin(apiDomain, {
+        origin: new origins.HttpOrigin(this.domainName, {
           protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
           originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
         }),
@@ -148,6 +195,13 @@ export class FeedApi extends Construct {
         originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
         compress: true,
       },
+      ...(domain
+        ? {
+            domainNames: [domain.name],
+            certificate: acm.Certificate.fromCertificateArn(this, 'Certificate', domain.certificateArn),
+            minimumProtocolVersion: cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
+          }
+        : {}),
       httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
       priceClass: cloudfront.PriceClass.PRICE_CLASS_100,
       enableLogging: true,
@@ -165,12 +219,22 @@ export class FeedApi extends Construct {
       'Public, read-only, cacheable GETs behind a throttled API stage; a WAF web ACL ($5/month plus rules and ' +
         'requests) is not warranted until abuse is seen, and can be attached without changing the stack design.',
     );
-    acknowledgeFinding(
-      distribution,
-      'AwsSolutions-CFR4',
-      'The distribution uses the default *.cloudfront.net certificate, for which CloudFront does not allow ' +
-        'choosing the minimum viewer TLS version; a custom domain with its own certificate would set TLSv1.2_2021.',
-    );
+    if (!domain) {
+      acknowledgeFinding(
+        distribution,
+        'AwsSolutions-CFR4',
+        'Without -c domainName the distribution uses the default *.cloudfront.net certificate, for which ' +
+          'CloudFront does not allow choosing the minimum viewer TLS version; with a domain it is TLSv1.2_2021.',
+      );
+    }
+    if (domain?.hostedZoneId) {
+      // A name ending in '.' is used as is: no zone name (and so no lookup) is needed.
+      const zone = route53.HostedZone.fromHostedZoneId(this, 'Zone', domain.hostedZoneId);
+      const target = route53.RecordTarget.fromAlias(new targets.CloudFrontTarget(distribution));
+      const recordName = `${domain.name}.`;
+      new route53.ARecord(this, 'AliasIpv4', { zone, recordName, target });
+      new route53.AaaaRecord(this, 'AliasIpv6', { zone, recordName, target });
+    }
     return distribution;
   }
 }

@@ -1,10 +1,11 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { CustomResourceProviderBase, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { BUCKET, TABLE } from '../../functions/store/table-definition.ts';
+import { QueueFromBucketDestination } from './queue-from-bucket-destination.ts';
 
 export interface StoryStorageProps {
   removalPolicy: 'retain' | 'destroy';
@@ -16,6 +17,25 @@ export interface StoryStorageProps {
 
 /** How many receives a message gets before it moves to the dead-letter queue. */
 export const MAX_RECEIVE_COUNT = 5;
+
+/**
+ * S3 suffix filters are case-sensitive, and the local pipeline ingests any case (isStoryKey): the
+ * stack subscribes the lower- and upper-case spelling of each story suffix (`.Txt` stays unmatched).
+ */
+export const NOTIFIED_SUFFIXES = BUCKET.storySuffixes.flatMap((suffix) => [suffix, suffix.toUpperCase()]);
+
+/** The bucket events that reach the ingest queue: uploads, and deletes (plain or a delete marker) that retract. */
+export const NOTIFIED_EVENTS = [s3.EventType.OBJECT_CREATED, s3.EventType.OBJECT_REMOVED] as const;
+
+/**
+ * How long an overwritten or deleted upload stays as a noncurrent version. The pipeline keeps its
+ * own copy of every original under the archive prefix, so older versions only serve a late
+ * redelivery: 30 days is past the DLQ's 14-day retention.
+ */
+export const NONCURRENT_VERSION_DAYS = 30;
+
+/** Object actions nobody but the pipeline may take on the archive prefix. */
+export const ARCHIVE_WRITE_ACTIONS = ['s3:DeleteObject', 's3:DeleteObjectVersion', 's3:PutObject'] as const;
 
 /** The stateful part: the stories bucket (and its access-log bucket), the ingest queue and DLQ, the table. */
 export class StoryStorage extends Construct {
@@ -50,7 +70,13 @@ export class StoryStorage extends Construct {
       enforceSSL: true,
       serverAccessLogsBucket: this.logBucket,
       serverAccessLogsPrefix: 'stories-bucket/',
-      lifecycleRules: [{ abortIncompleteMultipartUploadAfter: Duration.days(7) }],
+      lifecycleRules: [
+        {
+          abortIncompleteMultipartUploadAfter: Duration.days(7),
+          noncurrentVersionExpiration: Duration.days(NONCURRENT_VERSION_DAYS),
+          expiredObjectDeleteMarker: true,
+        },
+      ],
       removalPolicy,
       autoDeleteObjects: destroy,
     });
@@ -59,6 +85,7 @@ export class StoryStorage extends Construct {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
+      removalPolicy,
     });
     this.queue = new sqs.Queue(this, 'IngestQueue', {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
@@ -66,13 +93,14 @@ export class StoryStorage extends Construct {
       visibilityTimeout: Duration.seconds(props.ingestTimeout.toSeconds() * 6),
       retentionPeriod: Duration.days(4),
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: MAX_RECEIVE_COUNT },
+      removalPolicy,
     });
     // S3 filters match a prefix and a suffix, never "not under _archive/": the archive keys end in
     // .raw / .json.gz, and the ingest code skips _archive/ keys as well (isStoryKey).
-    for (const suffix of BUCKET.storySuffixes) {
-      this.bucket.addEventNotification(s3.EventType.OBJECT_CREATED, new s3n.SqsDestination(this.queue), {
-        suffix,
-      });
+    const destination = new QueueFromBucketDestination(this.queue);
+    for (const event of NOTIFIED_EVENTS) {
+      for (const suffix of NOTIFIED_SUFFIXES)
+        this.bucket.addEventNotification(event, destination, { suffix });
     }
 
     this.table = new dynamodb.Table(this, 'Table', {
@@ -80,6 +108,7 @@ export class StoryStorage extends Construct {
       sortKey: { name: TABLE.sortKey, type: dynamodb.AttributeType.STRING },
       billingMode: dynamodb.BillingMode[TABLE.billing],
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      timeToLiveAttribute: TABLE.ttlAttribute,
       deletionProtection: !destroy,
       removalPolicy,
     });
@@ -90,5 +119,26 @@ export class StoryStorage extends Construct {
       sortKey: { name: index.sortKey, type: dynamodb.AttributeType.STRING },
       projectionType: dynamodb.ProjectionType.ALL,
     });
+  }
+
+  /**
+   * Denies every principal except `writer` (and, with removalPolicy=destroy, CDK's bucket-emptying
+   * function) writing or deleting under the archive prefix. An explicit Deny in the bucket policy
+   * beats any Allow an uploader's own IAM policy has (`s3:*` included).
+   */
+  protectArchive(writer: iam.IRole): void {
+    const exempt = [writer.roleArn];
+    const emptier = Stack.of(this).node.tryFindChild('Custom::S3AutoDeleteObjectsCustomResourceProvider');
+    if (emptier instanceof CustomResourceProviderBase) exempt.push(emptier.roleArn);
+    this.bucket.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'OnlyThePipelineWritesTheArchive',
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: [...ARCHIVE_WRITE_ACTIONS],
+        resources: [this.bucket.arnForObjects(`${BUCKET.archivePrefix}*`)],
+        conditions: { ArnNotEquals: { 'aws:PrincipalArn': exempt } },
+      }),
+    );
   }
 }

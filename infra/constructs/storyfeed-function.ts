@@ -44,10 +44,16 @@ export interface StoryfeedFunctionProps {
   memorySize: number;
   environment: Record<string, string>;
   removalPolicy: RemovalPolicy;
+  /** X-Ray active tracing (billed per trace); off, the function sends no segments and needs no X-Ray rights. */
+  tracing: boolean;
+  /** POWERTOOLS_LOG_LEVEL: the least severe level logged. */
+  logLevel: string;
+  /** Concurrency reserved for (and capping) this function; none when unset. */
+  reservedConcurrentExecutions?: number | undefined;
 }
 
 /**
- * A NodejsFunction bundled by the local esbuild, arm64, X-Ray active, with its own role (no
+ * A NodejsFunction bundled by the local esbuild, arm64, X-Ray tracing if asked, with its own role (no
  * managed policy: the role may write to its own log group and nothing else until granted more)
  * and its own log group with a retention.
  */
@@ -77,13 +83,16 @@ export class StoryfeedFunction extends Construct {
       architecture: lambda.Architecture.ARM_64,
       memorySize: props.memorySize,
       timeout: props.timeout,
-      tracing: lambda.Tracing.ACTIVE,
+      tracing: props.tracing ? lambda.Tracing.ACTIVE : lambda.Tracing.DISABLED,
+      ...(props.reservedConcurrentExecutions
+        ? { reservedConcurrentExecutions: props.reservedConcurrentExecutions }
+        : {}),
       role: this.role,
       logGroup: this.logGroup,
       bundling: BUNDLING,
       environment: {
         POWERTOOLS_SERVICE_NAME: props.serviceName,
-        POWERTOOLS_LOG_LEVEL: 'INFO',
+        POWERTOOLS_LOG_LEVEL: props.logLevel,
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
         NODE_OPTIONS: '--enable-source-maps',
         ...props.environment,

@@ -18,6 +18,10 @@ const UPLOAD_KEY = `incoming batch/000_${STORY_ID}.txt`;
 /** What AWS::StackId looks like; the API function derives its cursor key from it. */
 const STACK_ID =
   'arn:aws:cloudformation:us-east-1:123456789012:stack/storyfeed/4a1c1e60-cc1f-11ef-9c3b-0affd1a2b3c4';
+/** What a CloudFront distribution's DomainName looks like; the stack makes it the functions' PUBLIC_BASE_URL. */
+const CDN_DOMAIN = 'd111111abcdef8.cloudfront.net';
+/** Resource types whose variable is left out locally: there is no EventBridge emulator (SPEC §7's local sink is a webhook). */
+const NOT_EMULATED = new Set(['AWS::Events::EventBus']);
 
 let outdir: string;
 let synth: SynthesizedStoryfeed;
@@ -64,6 +68,9 @@ function functionEnvironment(fn: StoryfeedFunction): Record<string, string> {
       if (type === 'AWS::DynamoDB::Table') return emulators.tableName;
       if (type === 'AWS::S3::Bucket') return emulators.bucket;
     }
+    if (intrinsic === 'Fn::GetAtt' && Array.isArray(args) && args[1] === 'DomainName') {
+      if (resources[String(args[0])]?.Type === 'AWS::CloudFront::Distribution') return CDN_DOMAIN;
+    }
     if (intrinsic === 'Fn::Select' && Array.isArray(args)) {
       const list = args[1] as { 'Fn::Split'?: [string, unknown] };
       const split = list['Fn::Split'];
@@ -74,9 +81,11 @@ function functionEnvironment(fn: StoryfeedFunction): Record<string, string> {
     }
     throw new Error(`cannot resolve ${JSON.stringify(value)} locally`);
   };
-  const environment = Object.fromEntries(
-    Object.entries(variables).map(([name, value]) => [name, resolve(value)]),
-  );
+  const emulated = Object.entries(variables).filter(([, value]) => {
+    const ref = (value as { Ref?: string }).Ref;
+    return !(ref && NOT_EMULATED.has(resources[ref]?.Type ?? ''));
+  });
+  const environment = Object.fromEntries(emulated.map(([name, value]) => [name, resolve(value)]));
   return { ...environment, ...emulators.env };
 }
 
@@ -141,9 +150,10 @@ describe('the bundled functions from the cloud assembly', () => {
     expect(feed.version).toBe('https://jsonfeed.org/version/1.1');
     const item = feed.items.find((entry) => entry.id.includes(STORY_ID));
     expect(item?.title).toBe(seedTitle());
-    // Without a CDN the absolute URLs come from the request: API Gateway's host, over https.
-    expect(item?.url).toMatch(
-      new RegExp(`^https://a1b2c3d4e5\\.execute-api\\.us-east-1\\.amazonaws\\.com/stories/${STORY_ID}\\b`),
+    // The absolute URLs come from the stack's PUBLIC_BASE_URL (the CDN by default), not from the
+    // request's host (API Gateway's, in this event).
+    expect(item?.id).toMatch(
+      new RegExp(`^https://${CDN_DOMAIN.replaceAll('.', '\\.')}/stories/${STORY_ID}\\b`),
     );
   });
 });

@@ -1,9 +1,11 @@
 import { Validations } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
+import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BUCKET, TABLE } from '../../functions/store/table-definition.ts';
-import { API_PATHS } from '../../infra/constructs/feed-api.ts';
+import { API_PATHS, CACHE_KEY_QUERY_STRINGS, OPERATOR_CATCH_ALL } from '../../infra/constructs/feed-api.ts';
+import { NONCURRENT_VERSION_DAYS } from '../../infra/constructs/story-storage.ts';
 import { DEFAULT_SETTINGS } from '../../infra/settings.ts';
 import { API_TIMEOUT, INGEST_TIMEOUT } from '../../infra/storyfeed-stack.ts';
 import {
@@ -69,6 +71,39 @@ describe('storyfeed stack with default settings', () => {
       });
     });
 
+    it('expires noncurrent versions after 30 days, and delete markers left alone', () => {
+      const props = resourceOf('AWS::S3::Bucket', logicalIdOf(synth.stack.storage.bucket)).Properties;
+      expect(props.LifecycleConfiguration).toEqual({
+        Rules: [
+          {
+            AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 },
+            ExpiredObjectDeleteMarker: true,
+            NoncurrentVersionExpiration: { NoncurrentDays: NONCURRENT_VERSION_DAYS },
+            Status: 'Enabled',
+          },
+        ],
+      });
+    });
+
+    it('denies writing or deleting archive objects to every principal but the ingest role', () => {
+      const { bucket } = synth.stack.storage;
+      synth.template.hasResourceProperties('AWS::S3::BucketPolicy', {
+        Bucket: refOf(bucket),
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            {
+              Sid: 'OnlyThePipelineWritesTheArchive',
+              Effect: 'Deny',
+              Principal: { AWS: '*' },
+              Action: ['s3:DeleteObject', 's3:DeleteObjectVersion', 's3:PutObject'],
+              Resource: objectsOf(bucket, `/${BUCKET.archivePrefix}*`),
+              Condition: { ArnNotEquals: { 'aws:PrincipalArn': [arnOf(synth.stack.ingest.role)] } },
+            },
+          ]),
+        },
+      });
+    });
+
     it('refuses requests without TLS', () => {
       const { bucket } = synth.stack.storage;
       synth.template.hasResourceProperties('AWS::S3::BucketPolicy', {
@@ -79,43 +114,54 @@ describe('storyfeed stack with default settings', () => {
       });
     });
 
-    it('sends ObjectCreated events of each story suffix, and only those, to the ingest queue', () => {
+    it('sends uploads and deletes (plain or delete marker) of .txt .md .TXT .MD keys, and only those, to the ingest queue', () => {
       const { bucket, queue } = synth.stack.storage;
       const notifications = Object.values(synth.template.findResources('Custom::S3BucketNotifications'));
       expect(notifications).toHaveLength(1);
       const props = notifications[0]?.Properties;
       expect(props.BucketName).toEqual(refOf(bucket));
-      const expected = BUCKET.storySuffixes.map((suffix) => ({
-        Events: ['s3:ObjectCreated:*'],
-        Filter: { Key: { FilterRules: [{ Name: 'suffix', Value: suffix }] } },
-        QueueArn: arnOf(queue),
-      }));
-      expect(props.NotificationConfiguration.QueueConfigurations).toEqual(expected);
+      expect(BUCKET.storySuffixes).toEqual(['.txt', '.md']);
+      const expected = ['s3:ObjectCreated:*', 's3:ObjectRemoved:*'].flatMap((event) =>
+        ['.txt', '.TXT', '.md', '.MD'].map((suffix) => ({
+          Events: [event],
+          Filter: { Key: { FilterRules: [{ Name: 'suffix', Value: suffix }] } },
+          QueueArn: arnOf(queue),
+        })),
+      );
+      const configurations = props.NotificationConfiguration.QueueConfigurations as unknown[];
+      expect(configurations).toHaveLength(expected.length);
+      expect(configurations).toEqual(expect.arrayContaining(expected));
       expect(props.NotificationConfiguration.LambdaFunctionConfigurations).toBeUndefined();
       expect(props.NotificationConfiguration.TopicConfigurations).toBeUndefined();
     });
 
-    it('lets only S3, for this bucket, send to the queue', () => {
+    it('lets only S3, for this bucket in this account, send to the queue', () => {
       const { bucket, queue } = synth.stack.storage;
-      synth.template.hasResourceProperties('AWS::SQS::QueuePolicy', {
-        Queues: [refOf(queue)],
-        PolicyDocument: {
-          Statement: Match.arrayWith([
-            Match.objectLike({
-              Effect: 'Allow',
-              Principal: { Service: 's3.amazonaws.com' },
-              Action: Match.arrayWith(['sqs:SendMessage']),
-              Condition: { ArnLike: { 'aws:SourceArn': arnOf(bucket) } },
-              Resource: arnOf(queue),
-            }),
-          ]),
+      const [policy, ...others] = Object.values(synth.template.findResources('AWS::SQS::QueuePolicy')).filter(
+        (resource) => JSON.stringify(resource.Properties.Queues) === JSON.stringify([refOf(queue)]),
+      );
+      expect(others).toEqual([]);
+      const allows = (policy?.Properties.PolicyDocument.Statement as Array<{ Effect: string }>).filter(
+        (statement) => statement.Effect === 'Allow',
+      );
+      expect(allows).toEqual([
+        {
+          Sid: 'BucketEventsFromThisAccount',
+          Effect: 'Allow',
+          Principal: { Service: 's3.amazonaws.com' },
+          Action: 'sqs:SendMessage',
+          Condition: {
+            ArnLike: { 'aws:SourceArn': arnOf(bucket) },
+            StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+          },
+          Resource: arnOf(queue),
         },
-      });
+      ]);
     });
   });
 
   describe('access-log bucket', () => {
-    it('is encrypted, private, TLS-only, owner-enforced, and expires logs', () => {
+    it('is encrypted, private, TLS-only, and expires logs', () => {
       const { logBucket } = synth.stack.storage;
       const props = resourceOf('AWS::S3::Bucket', logicalIdOf(logBucket)).Properties;
       expect(props.BucketEncryption).toEqual({
@@ -125,7 +171,6 @@ describe('storyfeed stack with default settings', () => {
         BlockPublicAcls: true,
         BlockPublicPolicy: true,
       });
-      expect(props.OwnershipControls).toEqual({ Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] });
       expect(props.LifecycleConfiguration).toEqual({ Rules: [{ ExpirationInDays: 90, Status: 'Enabled' }] });
       synth.template.hasResourceProperties('AWS::S3::BucketPolicy', {
         Bucket: refOf(logBucket),
@@ -209,18 +254,27 @@ describe('storyfeed stack with default settings', () => {
       expect(props.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
       expect(props.DeletionProtectionEnabled).toBe(true);
     });
+
+    it('lets DynamoDB delete items whose expiresAt has passed (ingest errors, tombstones)', () => {
+      const props = resourceOf('AWS::DynamoDB::Table', logicalIdOf(synth.stack.storage.table)).Properties;
+      expect(TABLE.ttlAttribute).toBe('expiresAt');
+      expect(props.TimeToLiveSpecification).toEqual({ AttributeName: 'expiresAt', Enabled: true });
+    });
   });
 
   describe('removal policy retain (the default)', () => {
-    it('keeps both buckets, the table and every log group when the stack is deleted', () => {
-      const { bucket, logBucket, table } = synth.stack.storage;
+    it('keeps both buckets, both queues, the table, the alarm key and every log group when the stack is deleted', () => {
+      const { bucket, logBucket, table, queue, deadLetterQueue } = synth.stack.storage;
       const kept = [
         resourceOf('AWS::S3::Bucket', logicalIdOf(bucket)),
         resourceOf('AWS::S3::Bucket', logicalIdOf(logBucket)),
+        resourceOf('AWS::SQS::Queue', logicalIdOf(queue)),
+        resourceOf('AWS::SQS::Queue', logicalIdOf(deadLetterQueue)),
         resourceOf('AWS::DynamoDB::Table', logicalIdOf(table)),
+        resourceOf('AWS::KMS::Key', logicalIdOf(synth.stack.alarms.topicKey)),
         ...Object.values(synth.template.findResources('AWS::Logs::LogGroup')),
       ];
-      expect(kept).toHaveLength(6);
+      expect(kept).toHaveLength(9);
       for (const resource of kept) {
         expect(resource.DeletionPolicy).toBe('Retain');
         expect(resource.UpdateReplacePolicy).toBe('Retain');
@@ -243,12 +297,13 @@ describe('storyfeed stack with default settings', () => {
       ['ingest', () => synth.stack.ingest, INGEST_TIMEOUT.toSeconds()],
       ['API', () => synth.stack.api, API_TIMEOUT.toSeconds()],
     ])(
-      'runs the %s function on arm64, the newest Node.js runtime, with X-Ray active tracing',
+      'runs the %s function on arm64, the newest Node.js runtime, without X-Ray unless asked',
       (_, get, timeout) => {
         const props = resourceOf('AWS::Lambda::Function', logicalIdOf(get().function)).Properties;
         expect(props.Architectures).toEqual(['arm64']);
         expect(props.Runtime).toBe(newestNodeRuntime());
-        expect(props.TracingConfig).toEqual({ Mode: 'Active' });
+        expect(props.TracingConfig).toBeUndefined();
+        expect(props.ReservedConcurrentExecutions).toBeUndefined();
         expect(props.Handler).toBe('index.handler');
         expect(props.Timeout).toBe(timeout);
         expect(props.MemorySize).toBe(1024);
@@ -259,22 +314,34 @@ describe('storyfeed stack with default settings', () => {
       },
     );
 
-    it('gives the ingest function its names and the Powertools settings, nothing more', () => {
+    const cdnBaseUrl = () => ({
+      'Fn::Join': [
+        '',
+        [
+          'https://',
+          { 'Fn::GetAtt': [logicalIdOf(synth.stack.feedApi.distribution as never), 'DomainName'] },
+        ],
+      ],
+    });
+
+    it('gives the ingest function its names, the event bus, the CDN base URL and the Powertools settings (WARN), nothing more', () => {
       const { bucket, table } = synth.stack.storage;
       const props = resourceOf('AWS::Lambda::Function', logicalIdOf(synth.stack.ingest.function)).Properties;
       expect(props.Environment).toEqual({
         Variables: {
           TABLE_NAME: refOf(table),
           BUCKET_NAME: refOf(bucket),
+          EVENT_BUS_NAME: refOf(synth.stack.eventBus),
+          PUBLIC_BASE_URL: cdnBaseUrl(),
           POWERTOOLS_SERVICE_NAME: 'storyfeed-ingest',
-          POWERTOOLS_LOG_LEVEL: 'INFO',
+          POWERTOOLS_LOG_LEVEL: 'WARN',
           POWERTOOLS_METRICS_NAMESPACE: 'storyfeed',
           NODE_OPTIONS: '--enable-source-maps',
         },
       });
     });
 
-    it('gives the API function a cursor key derived from the stack id, and no PUBLIC_BASE_URL without a CDN', () => {
+    it('gives the API function a cursor key derived from the stack id and the CDN as PUBLIC_BASE_URL; never TRUST_FORWARDED_HOST or a hub unless asked', () => {
       const { bucket, table } = synth.stack.storage;
       const props = resourceOf('AWS::Lambda::Function', logicalIdOf(synth.stack.api.function)).Properties;
       expect(props.Environment).toEqual({
@@ -282,15 +349,19 @@ describe('storyfeed stack with default settings', () => {
           TABLE_NAME: refOf(table),
           BUCKET_NAME: refOf(bucket),
           CURSOR_SECRET: { 'Fn::Select': [2, { 'Fn::Split': ['/', { Ref: 'AWS::StackId' }] }] },
+          PUBLIC_BASE_URL: cdnBaseUrl(),
           POWERTOOLS_SERVICE_NAME: 'storyfeed-api',
-          POWERTOOLS_LOG_LEVEL: 'INFO',
+          POWERTOOLS_LOG_LEVEL: 'WARN',
           POWERTOOLS_METRICS_NAMESPACE: 'storyfeed',
           NODE_OPTIONS: '--enable-source-maps',
         },
       });
+      for (const fn of Object.values(synth.template.findResources('AWS::Lambda::Function'))) {
+        expect(fn.Properties.Environment?.Variables?.TRUST_FORWARDED_HOST).toBeUndefined();
+      }
     });
 
-    it('feeds the ingest function from the queue, 10 at a time, with partial batch failures', () => {
+    it('feeds the ingest function from the queue, 10 at a time, at most 5 instances at once, with partial batch failures', () => {
       const mappings = Object.values(synth.template.findResources('AWS::Lambda::EventSourceMapping'));
       expect(mappings).toHaveLength(1);
       expect(mappings[0]?.Properties).toEqual({
@@ -298,7 +369,9 @@ describe('storyfeed stack with default settings', () => {
         EventSourceArn: arnOf(synth.stack.storage.queue),
         FunctionName: refOf(synth.stack.ingest.function),
         FunctionResponseTypes: ['ReportBatchItemFailures'],
+        ScalingConfig: { MaximumConcurrency: DEFAULT_SETTINGS.ingestConcurrency },
       });
+      expect(DEFAULT_SETTINGS.ingestConcurrency).toBe(5);
     });
   });
 
@@ -307,15 +380,7 @@ describe('storyfeed stack with default settings', () => {
       const table = arnOf(synth.stack.storage.table);
       return [table, { 'Fn::Join': ['', [table, `/index/${TABLE.indexes.byUpdated.name}`]] }];
     };
-    // X-Ray's PutTraceSegments and PutTelemetryRecords have no resource-level permissions: `*` is
-    // the only resource IAM accepts for them (added by CDK for active tracing).
-    const xray = {
-      Effect: 'Allow',
-      Action: ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'],
-      Resource: '*',
-    };
-
-    it('lets the ingest function write its logs, trace, consume its queue, read/write the table, read uploads and write only the archive', () => {
+    it('lets the ingest function write its logs, consume its queue, read/write table items, read uploads, write only the archive and put events on its bus', () => {
       const { ingest, storage } = synth.stack;
       const statements = roleStatements(synth.template, logicalIdOf(ingest.role));
       expect(normaliseStatements(statements)).toEqual(
@@ -325,7 +390,6 @@ describe('storyfeed stack with default settings', () => {
             Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
             Resource: arnOf(ingest.logGroup),
           },
-          xray,
           {
             Effect: 'Allow',
             Action: [
@@ -341,15 +405,13 @@ describe('storyfeed stack with default settings', () => {
             Sid: 'ReadAndWriteStories',
             Effect: 'Allow',
             Action: [
-              'dynamodb:BatchGetItem',
-              'dynamodb:BatchWriteItem',
               'dynamodb:DeleteItem',
               'dynamodb:GetItem',
               'dynamodb:PutItem',
               'dynamodb:Query',
               'dynamodb:UpdateItem',
             ],
-            Resource: tableAndIndex(),
+            Resource: arnOf(storage.table),
           },
           {
             Sid: 'ReadUploads',
@@ -369,11 +431,17 @@ describe('storyfeed stack with default settings', () => {
             Action: ['s3:PutObject'],
             Resource: objectsOf(storage.bucket, `/${BUCKET.archivePrefix}*`),
           },
+          {
+            Sid: 'PublishStoryEvents',
+            Effect: 'Allow',
+            Action: 'events:PutEvents',
+            Resource: arnOf(synth.stack.eventBus),
+          },
         ]),
       );
     });
 
-    it('lets the API function write its logs, trace, read the table and index, and read only archive objects', () => {
+    it('lets the API function write its logs, read the table and index, and read only archive objects', () => {
       const { api, storage } = synth.stack;
       const statements = roleStatements(synth.template, logicalIdOf(api.role));
       expect(normaliseStatements(statements)).toEqual(
@@ -383,7 +451,6 @@ describe('storyfeed stack with default settings', () => {
             Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
             Resource: arnOf(api.logGroup),
           },
-          xray,
           {
             Sid: 'ReadStories',
             Effect: 'Allow',
@@ -413,13 +480,13 @@ describe('storyfeed stack with default settings', () => {
       }
     });
 
-    it('has no `*` action anywhere, and no `*` resource except X-Ray', () => {
+    it('has no `*` action and, without tracing, no `*` resource in any IAM policy', () => {
       for (const policy of Object.values(synth.template.findResources('AWS::IAM::Policy'))) {
         for (const statement of policy.Properties.PolicyDocument.Statement as Array<
           Record<string, unknown>
         >) {
           for (const action of [statement.Action].flat()) expect(String(action)).not.toMatch(/^\*$|:\*$/);
-          if (statement.Resource === '*') expect(statement.Action).toEqual(xray.Action);
+          expect(statement.Resource).not.toBe('*');
         }
       }
     });
@@ -453,11 +520,27 @@ describe('storyfeed stack with default settings', () => {
   });
 
   describe('HTTP API', () => {
-    it('routes GET and HEAD of every SPEC §3 path, and $default, to the one API integration', () => {
+    it('routes GET and HEAD of every SPEC §3 and §5 path, any method under /ingest/, and $default, to the one API integration', () => {
       const routes = Object.values(synth.template.findResources('AWS::ApiGatewayV2::Route'));
       const keys = routes.map((route) => route.Properties.RouteKey as string).sort();
-      const expected = [...API_PATHS.flatMap((path) => [`GET ${path}`, `HEAD ${path}`]), '$default'].sort();
+      const expected = [
+        ...API_PATHS.flatMap((path) => [`GET ${path}`, `HEAD ${path}`]),
+        `ANY ${OPERATOR_CATCH_ALL}`,
+        '$default',
+      ].sort();
       expect(keys).toEqual(expected);
+      expect(API_PATHS).toEqual(
+        expect.arrayContaining([
+          '/ingest/errors',
+          '/ingest/status',
+          '/',
+          '/read/{storyId}',
+          '/read/{storyId}/{version}',
+          '/read/{storyId}/changes',
+          '/cited/{citationId}',
+          '/assets/{file}',
+        ]),
+      );
       const integrations = synth.template.findResources('AWS::ApiGatewayV2::Integration');
       const [integrationId, integration] = Object.entries(integrations)[0] ?? [];
       expect(Object.keys(integrations)).toHaveLength(1);
@@ -470,8 +553,28 @@ describe('storyfeed stack with default settings', () => {
         expect(route.Properties.Target).toEqual({
           'Fn::Join': ['', ['integrations/', { Ref: integrationId }]],
         });
-        expect(route.Properties.AuthorizationType ?? 'NONE').toBe('NONE');
       }
+    });
+
+    it('requires IAM (SigV4) on the /ingest/* routes, and on nothing else', () => {
+      const routes = Object.values(synth.template.findResources('AWS::ApiGatewayV2::Route'));
+      const byAuthorization = (type: string) =>
+        routes
+          .filter((route) => (route.Properties.AuthorizationType ?? 'NONE') === type)
+          .map((route) => route.Properties.RouteKey as string)
+          .sort();
+      expect(byAuthorization('AWS_IAM')).toEqual(
+        [
+          'GET /ingest/errors',
+          'HEAD /ingest/errors',
+          'GET /ingest/status',
+          'HEAD /ingest/status',
+          `ANY ${OPERATOR_CATCH_ALL}`,
+        ].sort(),
+      );
+      expect(byAuthorization('NONE')).toHaveLength(routes.length - 5);
+      for (const key of byAuthorization('NONE')) expect(key).not.toMatch(/\/ingest\b/);
+      synth.template.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 0);
     });
 
     it('leaves CORS to the function', () => {
@@ -501,65 +604,262 @@ describe('storyfeed stack with default settings', () => {
       const logGroup = resourceOf('AWS::Logs::LogGroup', logicalIdOf(feedApi.accessLogs)).Properties;
       expect(logGroup.RetentionInDays).toBe(90);
     });
+  });
 
-    it('has no CloudFront distribution unless asked', () => {
-      synth.template.resourceCountIs('AWS::CloudFront::Distribution', 0);
-      expect(Object.keys(synth.template.findOutputs('CdnUrl'))).toEqual([]);
+  describe('CloudFront in front of the API (on by default)', () => {
+    function distribution(): { logicalId: string; config: Record<string, unknown> } {
+      const [entry, ...others] = Object.entries(
+        synth.template.findResources('AWS::CloudFront::Distribution'),
+      );
+      if (!entry || others.length > 0) throw new Error('expected one distribution');
+      return { logicalId: entry[0], config: entry[1].Properties.DistributionConfig };
+    }
+
+    it('fetches from the API domain over HTTPS (TLS 1.2) and redirects viewers to HTTPS', () => {
+      const { config } = distribution();
+      expect(config.Enabled).toBe(true);
+      expect(config.HttpVersion).toBe('http2and3');
+      expect(config.Aliases).toBeUndefined();
+      const origins = config.Origins as Array<Record<string, unknown>>;
+      expect(origins).toHaveLength(1);
+      expect(origins[0]?.DomainName).toEqual({
+        'Fn::Join': [
+          '',
+          [
+            refOf(synth.stack.feedApi.httpApi),
+            '.execute-api.',
+            { Ref: 'AWS::Region' },
+            '.',
+            { Ref: 'AWS::URLSuffix' },
+          ],
+        ],
+      });
+      expect(origins[0]?.CustomOriginConfig).toMatchObject({
+        OriginProtocolPolicy: 'https-only',
+        OriginSSLProtocols: ['TLSv1.2'],
+      });
+      expect(config.DefaultCacheBehavior).toMatchObject({
+        ViewerProtocolPolicy: 'redirect-to-https',
+        Compress: true,
+        AllowedMethods: ['GET', 'HEAD', 'OPTIONS'],
+        CachedMethods: ['GET', 'HEAD'],
+        OriginRequestPolicyId:
+          cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER.originRequestPolicyId,
+      });
+    });
+
+    it("caches by the API's Cache-Control, keyed only by the query strings the API reads, compressed", () => {
+      const { config } = distribution();
+      const behavior = config.DefaultCacheBehavior as { CachePolicyId: unknown };
+      const policies = synth.template.findResources('AWS::CloudFront::CachePolicy');
+      const [policyId, policy] = Object.entries(policies)[0] ?? [];
+      expect(behavior.CachePolicyId).toEqual({ Ref: policyId });
+      expect(CACHE_KEY_QUERY_STRINGS).toEqual(['limit', 'cursor', 'from', 'to', 'key']);
+      expect(policy?.Properties.CachePolicyConfig).toMatchObject({
+        MinTTL: 0,
+        DefaultTTL: 0,
+        MaxTTL: 86400,
+        ParametersInCacheKeyAndForwardedToOrigin: {
+          QueryStringsConfig: {
+            QueryStringBehavior: 'whitelist',
+            QueryStrings: ['limit', 'cursor', 'from', 'to', 'key'],
+          },
+          HeadersConfig: { HeaderBehavior: 'none' },
+          CookiesConfig: { CookieBehavior: 'none' },
+          EnableAcceptEncodingGzip: true,
+          EnableAcceptEncodingBrotli: true,
+        },
+      });
+    });
+
+    it('writes its access logs to the log bucket, which then accepts ACL-based log delivery', () => {
+      const { config } = distribution();
+      const { logBucket } = synth.stack.storage;
+      expect(config.Logging).toEqual({
+        Bucket: { 'Fn::GetAtt': [logicalIdOf(logBucket), 'RegionalDomainName'] },
+        Prefix: 'cdn/',
+      });
+      const bucket = resourceOf('AWS::S3::Bucket', logicalIdOf(logBucket));
+      expect(bucket.Properties.OwnershipControls).toEqual({
+        Rules: [{ ObjectOwnership: 'BucketOwnerPreferred' }],
+      });
     });
   });
 
-  describe('alarms', () => {
-    const alarmOn = (namespace: string, metricName: string, dimensions: unknown, statistic: string) => ({
+  describe('alarms and dashboard', () => {
+    const alarmOn = (
+      namespace: string,
+      metricName: string,
+      dimensions: unknown,
+      statistic: { Statistic: string } | { ExtendedStatistic: string },
+      threshold = 0,
+      evaluationPeriods = 1,
+    ) => ({
       Namespace: namespace,
       MetricName: metricName,
       Dimensions: dimensions,
-      Statistic: statistic,
+      ...statistic,
       Period: 300,
-      Threshold: 0,
+      Threshold: threshold,
       ComparisonOperator: 'GreaterThanThreshold',
-      EvaluationPeriods: 1,
+      EvaluationPeriods: evaluationPeriods,
       TreatMissingData: 'notBreaching',
     });
+    const alarms = () =>
+      Object.values(synth.template.findResources('AWS::CloudWatch::Alarm')).map(
+        (alarm) => alarm.Properties as Record<string, unknown>,
+      );
 
-    it('fires on a dead letter, on any function error or throttle, and on an API 5xx', () => {
+    it('fire on a dead letter, a stuck queue, ingest retries and rejects, function errors and throttles, API 5xx and p99 latency', () => {
       const { storage, ingest, api, feedApi } = synth.stack;
-      const alarms = Object.values(synth.template.findResources('AWS::CloudWatch::Alarm')).map((alarm) => {
-        const { AlarmDescription: _, ...rest } = alarm.Properties as Record<string, unknown>;
-        return rest;
-      });
+      const metrics = alarms().map(
+        ({ AlarmDescription: _, AlarmActions: __, OKActions: ___, ...rest }) => rest,
+      );
       const fn = (construct: typeof ingest) => [{ Name: 'FunctionName', Value: refOf(construct.function) }];
-      expect(alarms).toHaveLength(6);
-      expect(alarms).toEqual(
+      const sum = { Statistic: 'Sum' };
+      const max = { Statistic: 'Maximum' };
+      const queueName = (queue: typeof storage.queue) => [
+        { Name: 'QueueName', Value: { 'Fn::GetAtt': [logicalIdOf(queue), 'QueueName'] } },
+      ];
+      const emf = [{ Name: 'service', Value: 'storyfeed-ingest' }];
+      expect(metrics).toHaveLength(10);
+      expect(metrics).toEqual(
         expect.arrayContaining([
+          alarmOn('AWS/SQS', 'ApproximateNumberOfMessagesVisible', queueName(storage.deadLetterQueue), max),
+          alarmOn('AWS/SQS', 'ApproximateAgeOfOldestMessage', queueName(storage.queue), max, 600),
+          alarmOn('storyfeed', 'IngestRetried', emf, sum, 0, 2),
+          alarmOn('storyfeed', 'IngestRejected', emf, sum),
+          alarmOn('AWS/Lambda', 'Errors', fn(ingest), sum),
+          alarmOn('AWS/Lambda', 'Throttles', fn(ingest), sum),
+          alarmOn('AWS/Lambda', 'Errors', fn(api), sum),
+          alarmOn('AWS/Lambda', 'Throttles', fn(api), sum),
+          alarmOn('AWS/ApiGateway', '5xx', [{ Name: 'ApiId', Value: refOf(feedApi.httpApi) }], sum),
           alarmOn(
-            'AWS/SQS',
-            'ApproximateNumberOfMessagesVisible',
-            [
-              {
-                Name: 'QueueName',
-                Value: { 'Fn::GetAtt': [logicalIdOf(storage.deadLetterQueue), 'QueueName'] },
-              },
-            ],
-            'Maximum',
+            'AWS/ApiGateway',
+            'Latency',
+            [{ Name: 'ApiId', Value: refOf(feedApi.httpApi) }],
+            { ExtendedStatistic: 'p99' },
+            3000,
+            3,
           ),
-          alarmOn('AWS/Lambda', 'Errors', fn(ingest), 'Sum'),
-          alarmOn('AWS/Lambda', 'Throttles', fn(ingest), 'Sum'),
-          alarmOn('AWS/Lambda', 'Errors', fn(api), 'Sum'),
-          alarmOn('AWS/Lambda', 'Throttles', fn(api), 'Sum'),
-          alarmOn('AWS/ApiGateway', '5xx', [{ Name: 'ApiId', Value: refOf(feedApi.httpApi) }], 'Sum'),
         ]),
       );
+    });
+
+    it('each notify the alarm topic when they fire and when they recover, with a description', () => {
+      const topic = refOf(synth.stack.alarms.topic);
+      for (const alarm of alarms()) {
+        expect(alarm.AlarmActions).toEqual([topic]);
+        expect(alarm.OKActions).toEqual([topic]);
+        expect(String(alarm.AlarmDescription).length).toBeGreaterThan(10);
+      }
+    });
+
+    it('send to a topic encrypted with a rotated key that CloudWatch may use, TLS-only, with no subscription unless asked', () => {
+      const { topic, topicKey } = synth.stack.alarms;
+      const props = resourceOf('AWS::SNS::Topic', logicalIdOf(topic)).Properties;
+      expect(props.KmsMasterKeyId).toEqual(arnOf(topicKey));
+      const key = resourceOf('AWS::KMS::Key', logicalIdOf(topicKey)).Properties;
+      expect(key.EnableKeyRotation).toBe(true);
+      expect(key.KeyPolicy).toMatchObject({
+        Statement: expect.arrayContaining([
+          {
+            Sid: 'CloudWatchAlarmsPublishToTheTopic',
+            Effect: 'Allow',
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+            Resource: '*',
+            Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+          },
+        ]),
+      });
+      synth.template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+        Topics: [refOf(topic)],
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+            Match.objectLike({
+              Effect: 'Allow',
+              Principal: { Service: 'cloudwatch.amazonaws.com' },
+              Action: 'sns:Publish',
+            }),
+          ]),
+        },
+      });
+      synth.template.resourceCountIs('AWS::SNS::Subscription', 0);
+    });
+
+    it('has a dashboard of uploads, outcomes, queue age, ingest duration, API status codes and latency', () => {
+      const dashboards = Object.values(synth.template.findResources('AWS::CloudWatch::Dashboard'));
+      expect(dashboards).toHaveLength(1);
+      expect(dashboards[0]?.Properties.DashboardName).toBe('storyfeed');
+      const body = JSON.stringify(dashboards[0]?.Properties.DashboardBody);
+      for (const title of [
+        'Uploads',
+        'Ingest outcomes',
+        'age of the oldest upload',
+        'Ingest duration',
+        'API requests by status',
+        'API latency',
+      ]) {
+        expect(body).toContain(title);
+      }
+      for (const metric of [
+        'NumberOfMessagesSent',
+        'StoryVersionsIngested',
+        'IngestRejected',
+        'IngestRetried',
+        'IngestDurationMs',
+        'ApproximateAgeOfOldestMessage',
+        'Count',
+        '4xx',
+        '5xx',
+        'Latency',
+      ]) {
+        expect(body).toContain(`\\"${metric}\\"`);
+      }
+    });
+  });
+
+  describe('event bus', () => {
+    it('is owned by the stack and named in the ingest environment and the EventBusName output', () => {
+      const buses = synth.template.findResources('AWS::Events::EventBus');
+      expect(Object.keys(buses)).toEqual([logicalIdOf(synth.stack.eventBus)]);
+      const outputs = synth.template.toJSON().Outputs as Record<string, { Value: unknown }>;
+      expect(outputs.EventBusName?.Value).toEqual(refOf(synth.stack.eventBus));
     });
   });
 
   describe('outputs', () => {
-    it('prints ApiUrl, BucketName, TableName and QueueUrl', () => {
+    it('prints the API, feeds and CDN URLs, the distribution, bucket, table, queues, bus, alarm topic and dashboard', () => {
       const { storage, feedApi } = synth.stack;
       const outputs = synth.template.toJSON().Outputs as Record<string, { Value: unknown }>;
-      expect(Object.keys(outputs).sort()).toEqual(['ApiUrl', 'BucketName', 'QueueUrl', 'TableName']);
+      expect(Object.keys(outputs).sort()).toEqual(
+        [
+          'AlarmTopicArn',
+          'ApiUrl',
+          'BucketName',
+          'CdnUrl',
+          'DashboardUrl',
+          'DeadLetterQueueUrl',
+          'DistributionDomainName',
+          'DistributionId',
+          'EventBusName',
+          'FeedsUrl',
+          'QueueUrl',
+          'TableName',
+        ].sort(),
+      );
+      const distribution = logicalIdOf(feedApi.distribution as never);
       expect(outputs.BucketName?.Value).toEqual(refOf(storage.bucket));
       expect(outputs.TableName?.Value).toEqual(refOf(storage.table));
       expect(outputs.QueueUrl?.Value).toEqual(refOf(storage.queue));
+      expect(outputs.DeadLetterQueueUrl?.Value).toEqual(refOf(storage.deadLetterQueue));
+      expect(outputs.DistributionId?.Value).toEqual({ Ref: distribution });
+      expect(outputs.DistributionDomainName?.Value).toEqual({ 'Fn::GetAtt': [distribution, 'DomainName'] });
+      expect(outputs.FeedsUrl?.Value).toEqual({
+        'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [distribution, 'DomainName'] }, '/']],
+      });
       expect(outputs.ApiUrl?.Value).toEqual({
         'Fn::Join': [
           '',
@@ -578,24 +878,46 @@ describe('storyfeed stack with default settings', () => {
   });
 
   describe('checks', () => {
-    it('leaves no cdk-nag AwsSolutions or CloudFormation validation finding unacknowledged', () => {
+    it('runs the AwsSolutions, NIST 800-53 R5 and Serverless packs and leaves no finding unacknowledged', () => {
+      expect(synth.plugins).toEqual(['AwsSolutions', 'NIST.800.53.R5', 'Serverless']);
       expect(synth.findings).toEqual([]);
     });
 
     it('acknowledges only the findings this design accepts, each where it arises, with a written reason', () => {
       const bucketArn = `<${logicalIdOf(synth.stack.storage.bucket)}.Arn>`;
       const acknowledged = synth.acknowledged.map(
-        ({ rule, acknowledgedAt }) => `${rule} @ ${acknowledgedAt}`,
+        ({ rule, acknowledgedAt }) => `${rule} @ ${acknowledgedAt.replace(/^Storyfeed\//, '')}`,
       );
+      const perFunction = (rule: string) => [`${rule} @ Ingest/Function`, `${rule} @ Api/Function`];
       expect([...new Set(acknowledged)].sort()).toEqual(
         [
-          'AwsSolutions-APIG4 @ Storyfeed/FeedApi/HttpApi',
-          'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole] @ Storyfeed/BucketNotificationsHandler050a0587b7544547bf325f094a3db834',
-          'AwsSolutions-IAM5[Resource::*] @ Storyfeed/Api/Role',
-          'AwsSolutions-IAM5[Resource::*] @ Storyfeed/Ingest/Role',
-          `AwsSolutions-IAM5[Resource::${bucketArn}/${BUCKET.archivePrefix}*] @ Storyfeed/Api/Role`,
-          `AwsSolutions-IAM5[Resource::${bucketArn}/${BUCKET.archivePrefix}*] @ Storyfeed/Ingest/Role`,
-          `AwsSolutions-IAM5[Resource::${bucketArn}/*] @ Storyfeed/Ingest/Role`,
+          'AwsSolutions-APIG4 @ FeedApi/HttpApi',
+          'AwsSolutions-CFR1 @ FeedApi/Cdn',
+          'AwsSolutions-CFR2 @ FeedApi/Cdn',
+          'AwsSolutions-CFR4 @ FeedApi/Cdn',
+          'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole] @ BucketNotificationsHandler050a0587b7544547bf325f094a3db834',
+          `AwsSolutions-IAM5[Resource::${bucketArn}/${BUCKET.archivePrefix}*] @ Api/Role`,
+          `AwsSolutions-IAM5[Resource::${bucketArn}/${BUCKET.archivePrefix}*] @ Ingest/Role`,
+          `AwsSolutions-IAM5[Resource::${bucketArn}/*] @ Ingest/Role`,
+          'NIST.800.53.R5-CloudWatchLogGroupEncrypted @ Api/Logs',
+          'NIST.800.53.R5-CloudWatchLogGroupEncrypted @ Ingest/Logs',
+          'NIST.800.53.R5-CloudWatchLogGroupEncrypted @ FeedApi/AccessLogs',
+          'NIST.800.53.R5-DynamoDBInBackupPlan @ Storage/Table',
+          'NIST.800.53.R5-IAMNoInlinePolicy @ Api/Role',
+          'NIST.800.53.R5-IAMNoInlinePolicy @ Ingest/Role',
+          'NIST.800.53.R5-IAMNoInlinePolicy @ Storage/StoriesBucket/Notifications',
+          ...perFunction('NIST.800.53.R5-LambdaConcurrency'),
+          ...perFunction('NIST.800.53.R5-LambdaDLQ'),
+          ...perFunction('NIST.800.53.R5-LambdaInsideVPC'),
+          'NIST.800.53.R5-S3BucketReplicationEnabled @ Storage/StoriesBucket',
+          'NIST.800.53.R5-S3BucketReplicationEnabled @ Storage/AccessLogBucket',
+          'NIST.800.53.R5-S3BucketVersioningEnabled @ Storage/AccessLogBucket',
+          'NIST.800.53.R5-S3DefaultEncryptionKMS @ Storage/StoriesBucket',
+          'NIST.800.53.R5-S3DefaultEncryptionKMS @ Storage/AccessLogBucket',
+          ...perFunction('Serverless-LambdaDLQ'),
+          ...perFunction('Serverless-LambdaTracing'),
+          'Serverless-LambdaEventSourceMappingDestination @ Ingest/Function/SqsEventSource:StoryfeedStorageIngestQueueA7691BDF',
+          'Serverless-SQSRedrivePolicy @ Storage/IngestDeadLetterQueue',
         ].sort(),
       );
       for (const { reason } of synth.acknowledged)

@@ -16,9 +16,12 @@ export interface SynthesizedStoryfeed {
   findings: ValidationFinding[];
   /** Findings suppressed by an acknowledgement, with its reason. */
   acknowledged: AcknowledgedFinding[];
+  /** The validation plugins (cdk-nag packs) that reported. */
+  plugins: string[];
 }
 
 export interface AcknowledgedFinding {
+  plugin: string;
   rule: string;
   reason: string;
   /** The construct the acknowledgement was made on. */
@@ -86,6 +89,7 @@ interface ValidationReport {
 export function readValidationReport(assemblyDir: string): {
   findings: ValidationFinding[];
   acknowledged: AcknowledgedFinding[];
+  plugins: string[];
 } {
   const report = JSON.parse(
     readFileSync(join(assemblyDir, VALIDATION_REPORT_FILE), 'utf8'),
@@ -101,12 +105,14 @@ export function readValidationReport(assemblyDir: string): {
     ),
     acknowledged: report.pluginReports.flatMap((plugin) =>
       (plugin.suppressedViolations ?? []).map((violation) => ({
+        plugin: plugin.pluginName,
         rule: violation.ruleName,
         reason: violation.reason,
         acknowledgedAt: violation.acknowledgedAt,
         acknowledgedId: violation.acknowledgedId,
       })),
     ),
+    plugins: report.pluginReports.map((plugin) => plugin.pluginName),
   };
 }
 

@@ -53,6 +53,7 @@ describe('the cdk-nag report the stack tests read', () => {
     expect(report.findings).toEqual([]);
     expect(report.acknowledged).toEqual([
       {
+        plugin: 'AwsSolutions',
         rule: 'AwsSolutions-DDB3',
         reason: 'control case',
         acknowledgedAt: 'Control/Table',
