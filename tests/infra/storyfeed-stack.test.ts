@@ -294,11 +294,11 @@ describe('storyfeed stack with default settings', () => {
     };
 
     it.each([
-      ['ingest', () => synth.stack.ingest, INGEST_TIMEOUT.toSeconds()],
-      ['API', () => synth.stack.api, API_TIMEOUT.toSeconds()],
+      ['ingest', () => synth.stack.ingest, INGEST_TIMEOUT.toSeconds(), 512],
+      ['API', () => synth.stack.api, API_TIMEOUT.toSeconds(), 1024],
     ])(
-      'runs the %s function on arm64, the newest Node.js runtime, without X-Ray unless asked',
-      (_, get, timeout) => {
+      'runs the %s function on arm64, the newest Node.js runtime, its own memory size, without X-Ray unless asked',
+      (_, get, timeout, memory) => {
         const props = resourceOf('AWS::Lambda::Function', logicalIdOf(get().function)).Properties;
         expect(props.Architectures).toEqual(['arm64']);
         expect(props.Runtime).toBe(newestNodeRuntime());
@@ -306,7 +306,7 @@ describe('storyfeed stack with default settings', () => {
         expect(props.ReservedConcurrentExecutions).toBeUndefined();
         expect(props.Handler).toBe('index.handler');
         expect(props.Timeout).toBe(timeout);
-        expect(props.MemorySize).toBe(1024);
+        expect(props.MemorySize).toBe(memory);
         expect(props.Role).toEqual(arnOf(get().role));
         expect(props.LoggingConfig).toEqual({ LogGroup: refOf(get().logGroup) });
         const logGroup = resourceOf('AWS::Logs::LogGroup', logicalIdOf(get().logGroup)).Properties;
