@@ -50,10 +50,6 @@ export const ENV = {
   websubHub: 'WEBSUB_HUB',
   s3Endpoint: 'AWS_ENDPOINT_URL_S3',
   dynamodbEndpoint: 'AWS_ENDPOINT_URL_DYNAMODB',
-  /** The EventBridge bus the ingest function publishes to; unset = no EventBridge. */
-  eventBusName: 'EVENT_BUS_NAME',
-  /** The WebSub hub URL feeds name and the pipeline notifies. */
-  websubHub: 'WEBSUB_HUB',
   /** 'true' only where the deployment says X-Forwarded-Host comes from a trusted proxy; never on AWS. */
   trustForwardedHost: 'TRUST_FORWARDED_HOST',
 } as const;
