@@ -141,7 +141,8 @@ describe('storyfeed stack with default settings', () => {
         (resource) => JSON.stringify(resource.Properties.Queues) === JSON.stringify([refOf(queue)]),
       );
       expect(others).toEqual([]);
-      const allows = (policy?.Properties.PolicyDocument.Statement as Array<{ Effect: string }>).filter(
+      if (!policy) throw new Error('the ingest queue has no policy');
+      const allows = (policy.Properties.PolicyDocument.Statement as Array<{ Effect: string }>).filter(
         (statement) => statement.Effect === 'Allow',
       );
       expect(allows).toEqual([
