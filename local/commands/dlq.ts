@@ -1,5 +1,4 @@
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { GetObjectCommand, HeadBucketCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import {
   appendDeadLetter,
@@ -10,36 +9,25 @@ import {
 } from '../dead-letters.ts';
 import { LOCAL_HOST } from '../emulators.ts';
 import { createLocalS3Client } from '../story-upload.ts';
-import { readPortVariable } from './env.ts';
+import { readCommandLine } from './command-line.ts';
+import { PORT_VARIABLES, readPortVariable } from './env.ts';
 
-const USAGE = `usage: storyfeed dlq [--redrive] [--json]
+const SPEC = {
+  name: 'dlq',
+  usage: `usage: storyfeed dlq [--redrive] [--json]
 
 Lists the uploads the local pipeline gave up on after 5 tries (kept in $STORYFEED_DATA_DIR/dlq.jsonl).
   --redrive   puts each object again into the running local bucket (npm start must be running),
-              so it goes through the pipeline once more; the ones that cannot be put stay listed`;
+              so it goes through the pipeline once more; the ones that cannot be put stay listed
+  --json      prints {"items":[...]} instead of one line per dead letter`,
+  options: { redrive: { type: 'boolean' }, json: { type: 'boolean' } },
+} as const;
 
 /** `storyfeed dlq`: lists dead letters, or with --redrive replays them; returns the exit code. */
 export async function runDlq(args: string[]): Promise<number> {
-  // The project runs on Node 20 (package.json engines); the SDK's notice about future releases is noise here.
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  let values: { redrive?: boolean | undefined; json?: boolean | undefined; help?: boolean | undefined };
-  try {
-    ({ values } = parseArgs({
-      args,
-      options: {
-        redrive: { type: 'boolean' },
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (error) {
-    process.stderr.write(`storyfeed dlq: ${(error as Error).message}\n${USAGE}\n`);
-    return 2;
-  }
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
+  const line = readCommandLine(SPEC, args);
+  if (line.exit !== undefined) return line.exit;
+  const { values } = line;
   const path = deadLetterPath(resolve(process.env.STORYFEED_DATA_DIR || '.storyfeed'));
   if (!values.redrive) {
     const letters = readDeadLetters(path);
@@ -56,7 +44,7 @@ async function redrive(path: string): Promise<number> {
     process.stdout.write(`no dead letters in ${path}\n`);
     return 0;
   }
-  const endpoint = `http://${LOCAL_HOST}:${readPortVariable('S3_PORT', 4569)}`;
+  const endpoint = `http://${LOCAL_HOST}:${readPortVariable('S3_PORT', PORT_VARIABLES.S3_PORT)}`;
   const s3 = createLocalS3Client(endpoint);
   try {
     const bucket = readDeadLetters(path)[0]?.bucket ?? 'stories';

@@ -1,37 +1,27 @@
-import { parseArgs } from 'node:util';
 import { DEFAULT_RETRY, withRetries } from '../../functions/events/event-sink.ts';
 import { appendJsonLine, readJsonLines, takeJsonLines } from '../../functions/events/json-lines-file.ts';
 import { eventDeadLetterPath, LOCAL_EVENT_ENV } from '../../functions/events/publish-changes.ts';
 import type { EventDeadLetter } from '../../functions/events/webhook-sink.ts';
 import { postEvent } from '../../functions/events/webhook-sink.ts';
+import { readCommandLine } from './command-line.ts';
 
-const USAGE = `usage: storyfeed events-dlq [--redrive] [--json]
+const SPEC = {
+  name: 'events-dlq',
+  usage: `usage: storyfeed events-dlq [--redrive] [--json]
 
 Lists the events the local webhook (STORYFEED_WEBHOOK_URL) refused after every retry
 (kept in $STORYFEED_DATA_DIR/events-dlq.jsonl).
   --redrive   POSTs each event again (to STORYFEED_WEBHOOK_URL when set, else to the URL it failed at),
-              with retries; the ones still refused stay listed`;
+              with retries; the ones still refused stay listed
+  --json      prints {"items":[...]} instead of one line per dead letter`,
+  options: { redrive: { type: 'boolean' }, json: { type: 'boolean' } },
+} as const;
 
 /** `storyfeed events-dlq`: lists the webhook's dead letters, or with --redrive sends them again; returns the exit code. */
 export async function runEventsDlq(args: string[]): Promise<number> {
-  let values: { redrive?: boolean | undefined; json?: boolean | undefined; help?: boolean | undefined };
-  try {
-    ({ values } = parseArgs({
-      args,
-      options: {
-        redrive: { type: 'boolean' },
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (error) {
-    process.stderr.write(`storyfeed events-dlq: ${(error as Error).message}\n${USAGE}\n`);
-    return 2;
-  }
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
+  const line = readCommandLine(SPEC, args);
+  if (line.exit !== undefined) return line.exit;
+  const { values } = line;
   const path = eventDeadLetterPath();
   if (!values.redrive) {
     const letters = readJsonLines<EventDeadLetter>(path);

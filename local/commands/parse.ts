@@ -2,16 +2,25 @@ import { readFile } from 'node:fs/promises';
 import { resolve, sep } from 'node:path';
 import { parseStory } from '../../functions/story/parse-story.ts';
 import { StoryError } from '../../functions/story/types.ts';
+import { readCommandLine } from './command-line.ts';
 
-const USAGE = 'usage: storyfeed parse FILE [--story-id ID]';
+const SPEC = {
+  name: 'parse',
+  usage: `usage: storyfeed parse FILE [--story-id ID]
+
+Prints the JSON document of one story file (SPEC §2) on stdout, exit 0; a bad file prints
+{"error":{"code","message"}} on stderr, exit 1.
+  --story-id ID   the id as if the object had that story-id metadata (default: from FILE's path)`,
+  options: { 'story-id': { type: 'string' } },
+  positionals: { min: 1, max: 1, what: 'a FILE' },
+} as const;
 
 /** `storyfeed parse FILE`: prints the SPEC §2 document (exit 0) or the JSON error on stderr (exit 1; 2 for usage). */
 export async function runParse(args: string[]): Promise<number> {
-  const { file, storyId, problem } = readArguments(args);
-  if (problem !== undefined || file === undefined) {
-    process.stderr.write(`${problem ?? 'expected one FILE'}\n${USAGE}\n`);
-    return 2;
-  }
+  const line = readCommandLine(SPEC, args);
+  if (line.exit !== undefined) return line.exit;
+  const file = line.positionals[0] as string;
+  const storyId = line.values['story-id'];
   let bytes: Uint8Array;
   try {
     bytes = await readFile(file);
@@ -30,26 +39,6 @@ export async function runParse(args: string[]): Promise<number> {
     writeError(error.code, error.message);
     return 1;
   }
-}
-
-function readArguments(args: string[]): { file?: string; storyId?: string; problem?: string } {
-  const files: string[] = [];
-  let storyId: string | undefined;
-  for (let i = 0; i < args.length; i += 1) {
-    const arg = args[i] ?? '';
-    if (arg === '--story-id') {
-      storyId = args[i + 1];
-      if (storyId === undefined) return { problem: '--story-id needs a value' };
-      i += 1;
-    } else if (arg.startsWith('--') && arg !== '--') {
-      return { problem: `unknown option ${arg}` };
-    } else {
-      files.push(arg);
-    }
-  }
-  if (files.length !== 1)
-    return { problem: files.length === 0 ? 'expected a FILE' : 'expected exactly one FILE' };
-  return storyId === undefined ? { file: files[0] } : { file: files[0], storyId };
 }
 
 function writeError(code: string, message: string): void {

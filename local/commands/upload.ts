@@ -1,176 +1,225 @@
-import { parseArgs } from 'node:util';
-import { S3Client } from '@aws-sdk/client-s3';
 import { BUCKET } from '../../functions/store/table-definition.ts';
-import { LOCAL_HOST, LOCAL_REGION } from '../emulators.ts';
+import { LOCAL_HOST } from '../emulators.ts';
 import {
   collectStoryFiles,
-  createLocalS3Client,
   hasStorySuffix,
   isValidStoryId,
   putStoryFile,
   type StoryFileUpload,
   storyObjectKey,
 } from '../story-upload.ts';
-import { readPortVariable } from './env.ts';
+import { readCommandLine, usageError } from './command-line.ts';
+import { PORT_VARIABLES, readPortVariable } from './env.ts';
+import { createStatusClient, type IngestStatus, type StatusClient } from './ingest-status.ts';
+import { chooseS3Target, describeError, explainS3Error, isUnreachable, type S3Target } from './s3-target.ts';
+import type { ApiSigning } from './sign-request.ts';
+import { regionOfApiUrl } from './sign-request.ts';
+import { type UploadJob, type UploadResult, uploadAndWait } from './upload-outcomes.ts';
 
-const USAGE = `usage: storyfeed upload FILE... [--bucket B] [--endpoint URL] [--story-id ID]
+const SPEC = {
+  name: 'upload',
+  usage: `usage: storyfeed upload FILE... [--bucket B] [--endpoint URL] [--api URL] [--story-id ID] [--no-wait]
 
-Puts story files (.txt, .md), or directories of them (recursively), into the bucket.
-  default                  the local stack: http://127.0.0.1:$S3_PORT (4569), bucket stories
-  --bucket B               on AWS (standard credential chain), unless --endpoint is given too
-  --endpoint URL           an S3-compatible endpoint (path-style)
-  --story-id ID            sets the object's story-id metadata; keys become stories/ID/<file name>`;
+Puts story files (.txt, .md), or folders of them (recursively), into the bucket, then waits (up to
+60 s) for the pipeline's outcome of each and prints one line per file:
+  stored <storyId> <version> | duplicate <storyId> <version> | stale <storyId> <version>
+  rejected <code>: <message> | timed out …   (and "  warning <code>: <message>" lines)
+Exit 0 when every file was stored or a duplicate, 1 when any was not, 2 on a usage error.
 
-interface Target {
-  s3: S3Client;
-  bucket: string;
-  where: string;
-  local: boolean;
-}
+  default            the local stack: bucket stories at http://127.0.0.1:$S3_PORT (4569),
+                     outcomes from http://127.0.0.1:$PORT (3000)
+  --bucket B         the bucket B on AWS (standard credential chain), unless --endpoint is given too
+  --endpoint URL     an S3-compatible endpoint (path-style)
+  --api URL          where to ask for outcomes (GET /ingest/status); on AWS the stack's ApiUrl,
+                     and the requests are signed (SigV4) with your AWS credentials
+  --story-id ID      sets the objects' story-id metadata; keys become stories/ID/<file name>
+  --no-wait          only put the files and print "uploaded <file> → s3://<bucket>/<key>"`,
+  options: {
+    bucket: { type: 'string' },
+    endpoint: { type: 'string' },
+    api: { type: 'string' },
+    'story-id': { type: 'string' },
+    'no-wait': { type: 'boolean' },
+  },
+  positionals: { min: 1, max: Number.POSITIVE_INFINITY, what: 'at least one FILE or folder' },
+} as const;
 
-/** `storyfeed upload`: puts files into the bucket and reports each key; exit 1 when any failed. */
+/** How long the pipeline's outcomes are waited for (SPEC §4), and how often each is asked for. */
+const WAIT_MS = 60_000;
+const POLL_INTERVAL_MS = 200;
+/** Progress lines on stderr once a run has more files than this. */
+const PROGRESS_THRESHOLD = 20;
+
+/** `storyfeed upload`: puts files, waits for each one's outcome, prints it; returns the exit code (SPEC §4). */
 export async function runUpload(args: string[]): Promise<number> {
-  // The project runs on Node 20 (package.json engines); the SDK's notice about future releases is noise here.
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  let parsed: ReturnType<typeof parseUploadArgs>;
-  try {
-    parsed = parseUploadArgs(args);
-  } catch (error) {
-    process.stderr.write(`storyfeed upload: ${(error as Error).message}\n${USAGE}\n`);
-    return 2;
-  }
-  const { values, positionals } = parsed;
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
-  if (positionals.length === 0) {
-    process.stderr.write(`storyfeed upload: no FILE given\n${USAGE}\n`);
-    return 2;
-  }
+  const line = readCommandLine(SPEC, args);
+  if (line.exit !== undefined) return line.exit;
+  const { values, positionals } = line;
   const storyId = values['story-id'];
   if (storyId !== undefined && !isValidStoryId(storyId)) {
-    process.stderr.write(
-      `storyfeed upload: --story-id ${JSON.stringify(storyId)} is not a story id (letters, digits, . _ -; at most 128)\n`,
-    );
-    return 1;
+    return usageError(
+      SPEC,
+      `--story-id ${JSON.stringify(storyId)} is not a story id (letters, digits, . _ -; at most 128)`,
+    ).exit;
+  }
+  for (const [option, url] of [
+    ['--endpoint', values.endpoint],
+    ['--api', values.api],
+  ] as const) {
+    if (url !== undefined && !URL.canParse(url))
+      return usageError(SPEC, `${option} ${JSON.stringify(url)} is not a URL`).exit;
   }
 
-  let uploads: StoryFileUpload[];
+  let files: StoryFileUpload[];
   try {
-    uploads = await collectStoryFiles(positionals);
+    files = await collectStoryFiles(positionals);
   } catch (error) {
     process.stderr.write(`storyfeed upload: ${describeError(error)}\n`);
     return 1;
   }
-  if (uploads.length === 0) {
+  if (files.length === 0) {
     process.stderr.write(`storyfeed upload: no story files (${BUCKET.storySuffixes.join(', ')}) found\n`);
     return 1;
   }
+  const jobs = files.map((file) => {
+    const key = storyObjectKey(file.key, storyId);
+    return { path: file.path, key, ingested: hasStorySuffix(key) };
+  });
+  const clash = findKeyClash(jobs);
+  if (clash) return usageError(SPEC, clash).exit;
 
-  let target: Target;
+  const target = chooseS3Target(values.bucket, values.endpoint);
   try {
-    target = chooseTarget(values.bucket, values.endpoint);
-  } catch (error) {
-    process.stderr.write(`storyfeed upload: ${describeError(error)}\n`);
-    return 1;
-  }
-  let failed = 0;
-  let tried = 0;
-  try {
-    for (const upload of uploads) {
-      tried += 1;
-      const key = storyObjectKey(upload.key, storyId);
-      try {
-        await putStoryFile(target.s3, target.bucket, upload, storyId);
-        const note = hasStorySuffix(key)
-          ? ''
-          : ` (not ${BUCKET.storySuffixes.join('/')}: stored, not ingested)`;
-        process.stdout.write(`uploaded ${upload.path} → s3://${target.bucket}/${key}${note}\n`);
-      } catch (error) {
-        failed += 1;
-        process.stderr.write(
-          `failed   ${upload.path} → s3://${target.bucket}/${key}: ${explain(error, target)}\n`,
-        );
-        if (isUnreachable(error)) break;
-      }
+    const wait = !values['no-wait'];
+    const status = wait ? chooseStatusClient(values.api, target) : undefined;
+    if (wait && !status) {
+      process.stderr.write(
+        "storyfeed upload: cannot wait for the outcomes on AWS without --api (the stack's ApiUrl): uploading only\n",
+      );
     }
+    const results = await uploadAndWait({
+      jobs,
+      put: (job) => putStoryFile(target.s3, target.bucket, job, storyId),
+      explainPutError: (error) => ({
+        reason: explainS3Error(error, target),
+        unreachable: isUnreachable(error),
+      }),
+      status,
+      timeoutMs: WAIT_MS,
+      intervalMs: POLL_INTERVAL_MS,
+      onResult: (job, result) => writeResult(job, result, target, jobs.length > 1),
+      onProgress: jobs.length > PROGRESS_THRESHOLD ? progressReporter(status !== undefined) : undefined,
+    });
+    return exitCodeOf(results, status !== undefined, target, jobs.length);
   } finally {
     target.s3.destroy();
   }
-  if (failed > 0) {
-    const notTried = uploads.length - tried;
-    process.stderr.write(
-      `storyfeed upload: ${failed} of ${uploads.length} failed${notTried ? `, ${notTried} not tried` : ''}\n`,
-    );
-    return 1;
-  }
-  return 0;
 }
 
-function parseUploadArgs(args: string[]) {
-  return parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      bucket: { type: 'string' },
-      endpoint: { type: 'string' },
-      'story-id': { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
+/** The outcome source: --api (signed on AWS), else the local server unless the bucket is on AWS. */
+function chooseStatusClient(api: string | undefined, target: S3Target): StatusClient | undefined {
+  if (api === undefined) {
+    if (target.aws) return undefined;
+    return createStatusClient(`http://${LOCAL_HOST}:${readPortVariable('PORT', PORT_VARIABLES.PORT)}`);
+  }
+  if (!target.aws) return createStatusClient(api);
+  const region = regionOfApiUrl(new URL(api)) ?? process.env.AWS_REGION;
+  const signing = async (): Promise<ApiSigning> => ({
+    credentials: await target.s3.config.credentials(),
+    region: region ?? (await target.s3.config.region()),
   });
+  return createStatusClient(api, signing);
 }
 
-function chooseTarget(bucket: string | undefined, endpoint: string | undefined): Target {
-  if (endpoint !== undefined) {
-    new URL(endpoint);
-    const hasAwsKeys = Boolean(process.env.AWS_ACCESS_KEY_ID && process.env.AWS_SECRET_ACCESS_KEY);
-    const s3 = hasAwsKeys
-      ? new S3Client({
-          endpoint,
-          forcePathStyle: true,
-          region: process.env.AWS_REGION ?? LOCAL_REGION,
-          requestChecksumCalculation: 'WHEN_REQUIRED',
-          responseChecksumValidation: 'WHEN_REQUIRED',
-        })
-      : createLocalS3Client(endpoint);
-    return { s3, bucket: bucket ?? BUCKET.localName, where: endpoint, local: !hasAwsKeys };
+/** Two files that would land on the same key (the second would replace the first): a usage error. */
+function findKeyClash(jobs: UploadJob[]): string | undefined {
+  const seen = new Map<string, string>();
+  for (const job of jobs) {
+    const earlier = seen.get(job.key);
+    if (earlier !== undefined) return `${earlier} and ${job.path} would both be stored as ${job.key}`;
+    seen.set(job.key, job.path);
   }
-  if (bucket !== undefined) {
-    // Real AWS: no endpoint override, no local credentials; the SDK's default chain decides.
-    return { s3: new S3Client({}), bucket, where: 'AWS', local: false };
+  return undefined;
+}
+
+/** Prints one file's line on stdout (stderr for a failed put); with several files it ends in `  (key)`. */
+function writeResult(job: UploadJob, result: UploadResult, target: S3Target, several: boolean) {
+  const which = several ? `  (${job.key})` : '';
+  const where = `s3://${target.bucket}/${job.key}`;
+  switch (result.kind) {
+    case 'outcome':
+      process.stdout.write(`${describeOutcome(result.status)}${which}\n`);
+      for (const warning of result.status.warnings ?? []) {
+        const { code, message } = typeof warning === 'string' ? { code: warning, message: '' } : warning;
+        process.stdout.write(`  warning ${code}${message ? `: ${message}` : ''}\n`);
+      }
+      return;
+    case 'uploaded':
+      process.stdout.write(`uploaded ${job.path} → ${where}\n`);
+      return;
+    case 'not-ingested':
+      process.stdout.write(
+        `uploaded ${job.path} → ${where} (not ${BUCKET.storySuffixes.join('/')}: stored, not ingested)\n`,
+      );
+      return;
+    case 'timeout':
+      process.stdout.write(`timed out waiting for the outcome of ${where}\n`);
+      return;
+    case 'unconfirmed':
+      process.stdout.write(`uploaded ${job.path} → ${where}, outcome unknown: ${result.reason}\n`);
+      return;
+    case 'put-failed':
+      process.stderr.write(`failed   ${job.path} → ${where}: ${result.reason}\n`);
+      return;
+    case 'not-tried':
+      return;
   }
-  const localEndpoint = `http://${LOCAL_HOST}:${readPortVariable('S3_PORT', 4569)}`;
-  return {
-    s3: createLocalS3Client(localEndpoint),
-    bucket: BUCKET.localName,
-    where: localEndpoint,
-    local: true,
+}
+
+/** `stored <storyId> <version>`, `duplicate …`, `stale …`, `rejected <code>: <message>`, `retracted …`. */
+export function describeOutcome(status: IngestStatus): string {
+  if (status.outcome === 'rejected')
+    return `rejected ${status.code ?? 'unknown'}: ${status.message ?? ''}`.trimEnd();
+  return [status.outcome, status.storyId, status.version].filter(Boolean).join(' ');
+}
+
+function progressReporter(waiting: boolean) {
+  let lastPut = 0;
+  let lastFinished = 0;
+  return ({ put, finished, total }: { put: number; finished: number; total: number }) => {
+    const step = Math.ceil(total / 10);
+    if (put !== lastPut && (put === total || put % step === 0)) {
+      process.stderr.write(`storyfeed upload: put ${put}/${total}\n`);
+    }
+    if (waiting && finished !== lastFinished && (finished === total || finished % step === 0)) {
+      process.stderr.write(`storyfeed upload: ${finished}/${total} done\n`);
+    }
+    lastPut = put;
+    lastFinished = finished;
   };
 }
 
-function isUnreachable(error: unknown): boolean {
-  const code = (error as NodeJS.ErrnoException)?.code;
-  return code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EHOSTUNREACH';
-}
-
-function explain(error: unknown, target: Target): string {
-  if (isUnreachable(error)) {
-    return target.local && target.where.startsWith(`http://${LOCAL_HOST}`)
-      ? `nothing answers at ${target.where}: start the local stack with \`npm start\` (or pass --bucket for AWS)`
-      : `cannot reach ${target.where}`;
-  }
-  const name = (error as Error)?.name;
-  if (name === 'NoSuchBucket') return `bucket ${target.bucket} does not exist at ${target.where}`;
-  if (name === 'CredentialsProviderError') return `no AWS credentials found (${describeError(error)})`;
-  return describeError(error);
-}
-
-function describeError(error: unknown): string {
-  if (error instanceof Error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return `no such file or directory: ${(error as NodeJS.ErrnoException).path ?? ''}`;
-    return error.message || error.name;
-  }
-  return String(error);
+/** 0 when every file was stored or a duplicate (or, without waiting, put); else 1, with a summary. */
+function exitCodeOf(results: UploadResult[], waited: boolean, target: S3Target, total: number): number {
+  const ok = results.filter(
+    (result) =>
+      (result.kind === 'outcome' &&
+        (result.status.outcome === 'stored' || result.status.outcome === 'duplicate')) ||
+      result.kind === 'uploaded' ||
+      (result.kind === 'not-ingested' && !waited),
+  ).length;
+  if (ok === total) return 0;
+  const count = (kind: UploadResult['kind']) => results.filter((result) => result.kind === kind).length;
+  const parts = [
+    waited ? `${ok} of ${total} stored or duplicate` : `${ok} of ${total} uploaded`,
+    count('put-failed') && `${count('put-failed')} failed to upload`,
+    count('not-tried') && `${count('not-tried')} not tried`,
+    count('timeout') && `${count('timeout')} timed out`,
+    count('unconfirmed') && `${count('unconfirmed')} without a known outcome`,
+    count('not-ingested') && `${count('not-ingested')} not ingested (not ${BUCKET.storySuffixes.join('/')})`,
+  ].filter(Boolean);
+  process.stderr.write(
+    `storyfeed upload: ${parts.join(', ')} (bucket ${target.bucket} at ${target.where})\n`,
+  );
+  return 1;
 }

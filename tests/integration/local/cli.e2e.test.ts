@@ -1,0 +1,187 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  BIN,
+  freePorts,
+  localS3,
+  PROJECT_ROOT,
+  type RunningProcess,
+  runStoryfeed,
+  startProcess,
+  storyText,
+  waitUntil,
+} from './dev-process.ts';
+
+// One `storyfeed dev` for the whole file; the CLI runs against it as a writer's terminal would.
+let stack: RunningProcess;
+let env: Record<string, string>;
+let api: string;
+let s3: S3Client;
+let drafts: string;
+const folders: string[] = [];
+
+beforeAll(async () => {
+  const ports = await freePorts();
+  const dataDir = mkdtempSync(join(tmpdir(), 'storyfeed-cli-'));
+  drafts = mkdtempSync(join(tmpdir(), 'storyfeed-drafts-'));
+  folders.push(dataDir, drafts);
+  env = { ...ports, STORYFEED_DATA_DIR: dataDir };
+  api = `http://127.0.0.1:${ports.PORT}`;
+  stack = startProcess(process.execPath, [BIN, 'dev'], { cwd: PROJECT_ROOT, env });
+  await stack.waitFor('storyfeed ready on');
+  s3 = localS3(ports.S3_PORT);
+});
+
+afterAll(async () => {
+  s3?.destroy();
+  if (stack) {
+    stack.child.kill('SIGTERM');
+    await Promise.race([stack.closed, new Promise((resolve) => setTimeout(resolve, 10_000))]);
+    stack.killGroup();
+  }
+  for (const folder of folders) rmSync(folder, { recursive: true, force: true });
+});
+
+function storyfeed(...args: string[]) {
+  return runStoryfeed(args, { cwd: PROJECT_ROOT, env });
+}
+
+function draft(name: string, text: string): string {
+  const path = join(drafts, name);
+  mkdirSync(join(path, '..'), { recursive: true });
+  writeFileSync(path, text);
+  return path;
+}
+
+function lines(text: string): string[] {
+  return text.split('\n').filter((line) => line !== '');
+}
+
+async function keyExists(key: string): Promise<boolean> {
+  try {
+    await s3.send(new HeadObjectCommand({ Bucket: 'stories', Key: key }));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('storyfeed (usage)', () => {
+  it("prints each command's usage on stdout for --help and -h, exit 0", async () => {
+    const runs = await Promise.all(
+      ['dev', 'parse', 'upload', 'retract', 'dlq'].map(async (command) => ({
+        command,
+        long: await storyfeed(command, '--help'),
+        short: await storyfeed(command, '-h'),
+      })),
+    );
+    for (const { command, long, short } of runs) {
+      expect(long.code).toBe(0);
+      expect(long.stdout).toMatch(new RegExp(`^usage: storyfeed ${command}`));
+      expect(long.stderr).toBe('');
+      expect(short.stdout).toBe(long.stdout);
+    }
+  });
+
+  it('prints the overall usage for --help (exit 0) and for no command (exit 2), and the version', async () => {
+    const [help, bare, version] = await Promise.all([
+      storyfeed('--help'),
+      storyfeed(),
+      storyfeed('--version'),
+    ]);
+    expect(help.code).toBe(0);
+    for (const command of ['dev', 'parse', 'upload', 'retract', 'dlq'])
+      expect(help.stdout).toContain(command);
+    expect(bare.code).toBe(2);
+    expect(bare.stdout).toBe(help.stdout);
+    const { version: packageVersion } = JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8'));
+    expect(version).toMatchObject({ code: 0, stdout: `${packageVersion}\n` });
+  });
+
+  it('names an unknown command or option on stderr, exit 2', async () => {
+    const [command, option, topOption] = await Promise.all([
+      storyfeed('bogus'),
+      storyfeed('upload', 'x.txt', '--bogus'),
+      storyfeed('--bogus'),
+    ]);
+    expect(command).toMatchObject({ code: 2, stdout: '' });
+    expect(command.stderr).toContain("storyfeed: unknown command 'bogus'");
+    expect(option).toMatchObject({ code: 2, stdout: '' });
+    expect(option.stderr).toContain("storyfeed upload: unknown option '--bogus'");
+    expect(topOption.stderr).toContain("storyfeed: unknown option '--bogus'");
+  });
+});
+
+describe('storyfeed upload', () => {
+  it('prints stored, then duplicate for the same bytes again, exit 0 both times', async () => {
+    const file = draft('cli-good.txt', storyText('v0.1', 'A good story'));
+    const first = await storyfeed('upload', file);
+    expect(first).toMatchObject({ code: 0, stdout: 'stored cli-good v0.1\n' });
+    const again = await storyfeed('upload', file);
+    expect(again).toMatchObject({ code: 0, stdout: 'duplicate cli-good v0.1\n' });
+  });
+
+  it('prints rejected with the code and message, exit 1', async () => {
+    const file = draft('cli-bad.txt', 'A title without a version\n2024-05-01 10:00:00\n\nBody.\n');
+    const result = await storyfeed('upload', file);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/^rejected missing_version: .+\n$/);
+  });
+
+  it('prints one line per file of a folder with a mix, naming each key, exit 1', async () => {
+    draft('mix/stories/cli-mix/v0.1.txt', storyText('v0.1', 'Mix one'));
+    draft('mix/stories/cli-mix/v0.2.txt', storyText('v0.2', 'Mix two', 5));
+    draft('mix/broken.md', 'v0.3\nNo timestamp here\n\nBody.\n');
+    const result = await storyfeed('upload', join(drafts, 'mix'));
+    expect(result.code).toBe(1);
+    expect(lines(result.stdout)).toEqual([
+      expect.stringMatching(/^rejected invalid_timestamp: .+ \(broken\.md\)$/),
+      'stored cli-mix v0.1  (stories/cli-mix/v0.1.txt)',
+      'stored cli-mix v0.2  (stories/cli-mix/v0.2.txt)',
+    ]);
+  });
+
+  it('only puts the file with --no-wait', async () => {
+    const file = draft('cli-nowait.txt', storyText('v1.0', 'Not waited for'));
+    const result = await storyfeed('upload', file, '--no-wait');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe(`uploaded ${file} → s3://stories/cli-nowait.txt\n`);
+    await waitUntil(async () => ((await fetch(`${api}/stories/cli-nowait`)).ok ? true : undefined));
+  });
+});
+
+describe('storyfeed retract', () => {
+  it('deletes the key of one version, then the rest of the story, then finds nothing more', async () => {
+    draft('retract/stories/cli-gone/v0.1.txt', storyText('v0.1', 'Gone one'));
+    draft('retract/stories/cli-gone/v0.2.txt', storyText('v0.2', 'Gone two', 3));
+    expect((await storyfeed('upload', join(drafts, 'retract'), '--no-wait')).code).toBe(0);
+    // the same story under a key whose name gives another id: found by its story-id metadata
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: 'stories',
+        Key: 'inbox/latest.txt',
+        Body: storyText('v0.3', 'Gone three', 6),
+        Metadata: { 'story-id': 'cli-gone' },
+      }),
+    );
+
+    const one = await storyfeed('retract', 'cli-gone', 'v0.2.0');
+    expect(one).toMatchObject({ code: 0, stdout: 'stories/cli-gone/v0.2.txt\n' });
+    expect(await keyExists('stories/cli-gone/v0.2.txt')).toBe(false);
+    expect(await keyExists('stories/cli-gone/v0.1.txt')).toBe(true);
+
+    const rest = await storyfeed('retract', 'cli-gone');
+    expect(rest.code).toBe(0);
+    expect(lines(rest.stdout)).toEqual(['stories/cli-gone/v0.1.txt', 'inbox/latest.txt']);
+    expect(await keyExists('inbox/latest.txt')).toBe(false);
+    const left = await s3.send(new ListObjectsV2Command({ Bucket: 'stories', Prefix: 'stories/cli-gone/' }));
+    expect(left.Contents ?? []).toEqual([]);
+
+    const nothing = await storyfeed('retract', 'cli-gone');
+    expect(nothing).toMatchObject({ code: 1, stdout: '' });
+    expect(nothing.stderr).toContain('no key in s3://stories holds story cli-gone');
+  });
+});
