@@ -3,7 +3,8 @@ import { type ApiSigning, fetchHeaders, signApiGet } from './sign-request.ts';
 /** What the pipeline made of the latest upload of a key (SPEC §3 `GET /ingest/status`). */
 export interface IngestStatus {
   key: string;
-  etag: string;
+  /** Null for a delete (or when S3 sent none). */
+  etag: string | null;
   outcome: 'stored' | 'duplicate' | 'stale' | 'rejected' | 'retracted';
   storyId?: string | null;
   version?: string | null;
@@ -33,9 +34,14 @@ const UNREACHABLE_GRACE_MS = 10_000;
 
 /**
  * A client of `GET {api}/ingest/status?key=KEY`. 404 `unknown_key` is "not known yet"; 401/403, a 404
- * of another kind (a server without the route) and a refused connection that lasts are fatal.
+ * of another kind (a server without the route) and a refused connection that lasts are fatal (the
+ * reason then ends with `unreachableHint`).
  */
-export function createStatusClient(api: string, signing?: () => Promise<ApiSigning>): StatusClient {
+export function createStatusClient(
+  api: string,
+  signing?: () => Promise<ApiSigning>,
+  unreachableHint = '',
+): StatusClient {
   const base = new URL(api.endsWith('/') ? api : `${api}/`);
   let unreachableSince: number | undefined;
   return {
@@ -53,7 +59,11 @@ export function createStatusClient(api: string, signing?: () => Promise<ApiSigni
         if (!isRefused(error)) return { kind: 'failed', reason, fatal: false };
         unreachableSince ??= Date.now();
         const lasting = Date.now() - unreachableSince > UNREACHABLE_GRACE_MS;
-        return { kind: 'failed', reason: `nothing answers at ${base.origin} (${reason})`, fatal: lasting };
+        return {
+          kind: 'failed',
+          reason: `nothing answers at ${base.origin} (${reason})${unreachableHint}`,
+          fatal: lasting,
+        };
       }
       unreachableSince = undefined;
       return readAnswer(response, url);
@@ -109,8 +119,8 @@ export function bareETag(etag: string): string {
  * that was there before we put the object (`before`), since identical bytes have the same ETag.
  */
 export function isOutcomeOf(status: IngestStatus, etag: string, before: IngestStatus | undefined): boolean {
-  if (bareETag(status.etag) !== bareETag(etag)) return false;
-  if (before === undefined || bareETag(before.etag) !== bareETag(etag)) return true;
+  if (status.etag === null || bareETag(status.etag) !== bareETag(etag)) return false;
+  if (before?.etag == null || bareETag(before.etag) !== bareETag(etag)) return true;
   return status.at !== before.at || status.outcome !== before.outcome;
 }
 

@@ -120,7 +120,11 @@ export async function runUpload(args: string[]): Promise<number> {
 function chooseStatusClient(api: string | undefined, target: S3Target): StatusClient | undefined {
   if (api === undefined) {
     if (target.aws) return undefined;
-    return createStatusClient(`http://${LOCAL_HOST}:${readPortVariable('PORT', PORT_VARIABLES.PORT)}`);
+    return createStatusClient(
+      `http://${LOCAL_HOST}:${readPortVariable('PORT', PORT_VARIABLES.PORT)}`,
+      undefined,
+      ': is `npm start` running with this PORT? (or give --api URL, or --no-wait)',
+    );
   }
   if (!target.aws) return createStatusClient(api);
   const region = regionOfApiUrl(new URL(api)) ?? process.env.AWS_REGION;
