@@ -203,7 +203,7 @@ function progressReporter(waiting: boolean) {
   };
 }
 
-/** 0 when every file was stored or a duplicate (or, without waiting, put); else 1, with a summary. */
+/** 0 when every file was stored or a duplicate (or, without waiting, put); else 1, with a summary for several files. */
 function exitCodeOf(results: UploadResult[], waited: boolean, target: S3Target, total: number): number {
   const ok = results.filter(
     (result) =>
@@ -213,6 +213,7 @@ function exitCodeOf(results: UploadResult[], waited: boolean, target: S3Target, 
       (result.kind === 'not-ingested' && !waited),
   ).length;
   if (ok === total) return 0;
+  if (total === 1 && results[0]?.kind !== 'put-failed' && results[0]?.kind !== 'not-tried') return 1;
   const count = (kind: UploadResult['kind']) => results.filter((result) => result.kind === kind).length;
   const parts = [
     waited ? `${ok} of ${total} stored or duplicate` : `${ok} of ${total} uploaded`,

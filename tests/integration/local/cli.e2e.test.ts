@@ -116,12 +116,16 @@ describe('storyfeed (usage)', () => {
 });
 
 describe('storyfeed upload', () => {
-  it('prints stored, then duplicate for the same bytes again, exit 0 both times', async () => {
+  it('prints stored, then duplicate with its warning for the same bytes again, exit 0 both times', async () => {
     const file = draft('cli-good.txt', storyText('v0.1', 'A good story'));
     const first = await storyfeed('upload', file);
     expect(first).toMatchObject({ code: 0, stdout: 'stored cli-good v0.1\n' });
     const again = await storyfeed('upload', file);
-    expect(again).toMatchObject({ code: 0, stdout: 'duplicate cli-good v0.1\n' });
+    expect(again.code).toBe(0);
+    expect(lines(again.stdout)).toEqual([
+      'duplicate cli-good v0.1',
+      expect.stringMatching(/^ {2}warning same_text: .+/),
+    ]);
   });
 
   it('prints rejected with the code and message, exit 1', async () => {
