@@ -12,8 +12,7 @@ import { readCommandLine, usageError } from './command-line.ts';
 import { PORT_VARIABLES, readPortVariable } from './env.ts';
 import { createStatusClient, type IngestStatus, type StatusClient } from './ingest-status.ts';
 import { chooseS3Target, describeError, explainS3Error, isUnreachable, type S3Target } from './s3-target.ts';
-import type { ApiSigning } from './sign-request.ts';
-import { regionOfApiUrl } from './sign-request.ts';
+import { type ApiSigning, regionOfApiUrl } from './sign-request.ts';
 import { type UploadJob, type UploadResult, uploadAndWait } from './upload-outcomes.ts';
 
 const SPEC = {
