@@ -85,6 +85,7 @@ export async function uploadAndWait(run: UploadRun): Promise<UploadResult[]> {
         const before = waits ? await statusBefore(job.key) : undefined;
         const etag = await run.put(job);
         put += 1;
+        progress();
         if (!job.ingested) settle(index, { kind: 'not-ingested' });
         else if (!run.status) settle(index, { kind: 'uploaded' });
         else if (waitFailure) settle(index, { kind: 'unconfirmed', reason: waitFailure });

@@ -187,18 +187,13 @@ export function describeOutcome(status: IngestStatus): string {
 }
 
 function progressReporter(waiting: boolean) {
-  let lastPut = 0;
-  let lastFinished = 0;
+  let shown = { put: 0, finished: 0 };
   return ({ put, finished, total }: { put: number; finished: number; total: number }) => {
-    const step = Math.ceil(total / 10);
-    if (put !== lastPut && (put === total || put % step === 0)) {
-      process.stderr.write(`storyfeed upload: put ${put}/${total}\n`);
-    }
-    if (waiting && finished !== lastFinished && (finished === total || finished % step === 0)) {
-      process.stderr.write(`storyfeed upload: ${finished}/${total} done\n`);
-    }
-    lastPut = put;
-    lastFinished = finished;
+    const tenth = (count: number) => Math.floor((count * 10) / total);
+    if (tenth(put) === tenth(shown.put) && tenth(finished) === tenth(shown.finished)) return;
+    shown = { put, finished };
+    const outcomes = waiting ? `, ${finished}/${total} with an outcome` : '';
+    process.stderr.write(`storyfeed upload: ${put}/${total} put${outcomes}\n`);
   };
 }
 
