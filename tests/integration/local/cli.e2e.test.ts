@@ -72,7 +72,7 @@ async function keyExists(key: string): Promise<boolean> {
 describe('storyfeed (usage)', () => {
   it("prints each command's usage on stdout for --help and -h, exit 0", async () => {
     const runs = await Promise.all(
-      ['dev', 'parse', 'upload', 'retract', 'dlq'].map(async (command) => ({
+      ['dev', 'parse', 'upload', 'retract', 'dlq', 'events-dlq'].map(async (command) => ({
         command,
         long: await storyfeed(command, '--help'),
         short: await storyfeed(command, '-h'),
@@ -93,7 +93,7 @@ describe('storyfeed (usage)', () => {
       storyfeed('--version'),
     ]);
     expect(help.code).toBe(0);
-    for (const command of ['dev', 'parse', 'upload', 'retract', 'dlq'])
+    for (const command of ['dev', 'parse', 'upload', 'retract', 'dlq', 'events-dlq'])
       expect(help.stdout).toContain(command);
     expect(bare.code).toBe(2);
     expect(bare.stdout).toBe(help.stdout);
