@@ -91,8 +91,8 @@ describe('npm start (the embedded default)', () => {
     const file = join(project, 'notes.md');
     writeFileSync(file, storyText('v1.0', 'From the CLI'));
     const upload = await runStoryfeed(['upload', file, '--story-id', 'cli-story'], { cwd: project, env });
-    expect(upload.code).toBe(0);
-    expect(upload.stdout).toContain('s3://stories/stories/cli-story/notes.md');
+    // it waits for the pipeline: stored means the version is served already
+    expect(upload).toMatchObject({ code: 0, stdout: 'stored cli-story v1.0\n' });
     await waitForVersion(api, 'cli-story', 'v1.0');
 
     // 3. by saving a file in the watched folder
