@@ -39,3 +39,17 @@ function bindStdout(): (text: string) => void {
     write(text);
   };
 }
+
+const NAMED_ESCAPES: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t', '\\': '\\\\' };
+
+/**
+ * Makes a text that comes from outside (an S3 key, a file name) safe to print inside one log line:
+ * control characters (a newline would forge a line), line/paragraph separators and bidi overrides
+ * become escapes (`\n`, `\u001b`), and a backslash is doubled so that the escapes stay unambiguous.
+ */
+export function escapeControl(text: string): string {
+  return text.replace(
+    /[\p{Cc}\u2028\u2029\u202a-\u202e\u2066-\u2069\\]/gu,
+    (char) => NAMED_ESCAPES[char] ?? `\\u${(char.codePointAt(0) ?? 0).toString(16).padStart(4, '0')}`,
+  );
+}

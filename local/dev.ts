@@ -6,13 +6,12 @@ import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { S3Event } from 'aws-lambda';
 import { type ApiGateway, type ApiHandler, startApiGateway } from './api-gateway.ts';
 import { deadLetterPath } from './dead-letters.ts';
-import type { DevLog } from './dev-log.ts';
+import { type DevLog, escapeControl } from './dev-log.ts';
 import { type Emulators, LOCAL_HOST, PortInUseError, startEmulators } from './emulators.ts';
 import { createEventPump, type EventPump, type IngestHandler, type PumpResult } from './event-pump.ts';
 import { HandlerLogTap, type IngestFacts } from './handler-logs.ts';
 import { IngestLedger } from './ledger.ts';
 import { reconcileBucket } from './reconcile.ts';
-import { removeIncompleteUploads } from './s3-store-repair.ts';
 import { loadSeeds } from './seeds.ts';
 import { createLocalS3Client } from './story-upload.ts';
 import { type UploadWatcher, watchUploads } from './watch-uploads.ts';
@@ -88,15 +87,6 @@ export async function startDev(options: DevOptions): Promise<DevStack> {
     cleanups.push(() => rmSync(join(dataDir, 'dev.pid'), { force: true }));
     // The API listens last; find out now, not after the seeds, that its port is taken.
     await assertPortFree(options.port, 'PORT');
-    const removed = await removeIncompleteUploads(join(dataDir, 's3'));
-    if (removed.length > 0) {
-      log.info(
-        `    removed ${removed.length} upload(s) a crash left half-written (never acknowledged by S3)`,
-        {
-          removed: removed.length,
-        },
-      );
-    }
   });
 
   let pump: EventPump | undefined;
@@ -109,6 +99,7 @@ export async function startDev(options: DevOptions): Promise<DevStack> {
       onS3Event: (event) => (pump ? pump.accept(event) : early.push(event)),
     });
     cleanups.push(() => started.stop());
+    reportS3Repair(log, started.s3Repair);
     return started;
   });
   Object.assign(process.env, emulators.env);
@@ -189,8 +180,9 @@ export async function startDev(options: DevOptions): Promise<DevStack> {
       dir: watchDir,
       s3,
       bucket: emulators.bucket,
-      onUploaded: (key) => log.info(`watch: uploaded ${key}`, { key, watch: watchDir }),
-      onError: (key, error) => log.warn(`watch: could not upload ${key}: ${error.message}`, { key }),
+      onUploaded: (key) => log.info(`watch: uploaded ${escapeControl(key)}`, { key, watch: watchDir }),
+      onError: (key, error) =>
+        log.warn(escapeControl(`watch: could not upload ${key}: ${error.message}`), { key }),
     });
     const started = watcher;
     cleanups.push(() => started.close());
@@ -249,9 +241,27 @@ function reportIngest(
     detail = ` try ${result.receiveCount}, again in ${result.retryInMs} ms: ${result.error}`;
   if (result.outcome === 'dead')
     detail = ` after ${result.receiveCount} tries, dead letter kept (storyfeed dlq)`;
-  const line = `ingest ${result.key}  ${story}  ${outcome}${detail}  ${result.ms} ms`;
+  // One event, one line: a key or an error message may hold a newline.
+  const line = escapeControl(`ingest ${result.key}  ${story}  ${outcome}${detail}  ${result.ms} ms`);
   if (result.outcome === 'ok') log.info(line, fields);
   else log.warn(line, fields);
+}
+
+function reportS3Repair(log: DevLog, repair: Emulators['s3Repair']) {
+  const removed = repair.incomplete.length + repair.orphansRemoved;
+  if (removed > 0) {
+    log.info(`    removed ${removed} upload(s) a crash left half-written (never acknowledged by S3)`, {
+      removed,
+    });
+  }
+  if (repair.migrated > 0) {
+    log.info(`    moved ${repair.migrated} object(s) into the key-hashing S3 store`, {
+      migrated: repair.migrated,
+    });
+  }
+  for (const problem of [...repair.failed, ...repair.damagedRecords]) {
+    log.warn(`S3 store: could not read ${escapeControl(problem)}; left aside, not served`, { problem });
+  }
 }
 
 function printBanner(

@@ -8,6 +8,9 @@ import type { S3Event } from 'aws-lambda';
 import dynalite from 'dynalite';
 import S3rver from 's3rver';
 import { KEY_ATTRIBUTES, TABLE } from '../functions/store/table-definition.ts';
+import { keepKeysWhole } from './s3-key-path.ts';
+import { S3ObjectStore, type StoreRepairReport } from './s3-object-store.ts';
+import { type LegacyMigrationReport, migrateLegacyObjects } from './s3-store-repair.ts';
 
 export const LOCAL_HOST = '127.0.0.1';
 export const LOCAL_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
@@ -33,7 +36,16 @@ export interface Emulators {
   tableName: string;
   /** Environment variables for the handlers (endpoints, names, local credentials). */
   env: Record<string, string>;
+  /** What the S3 store found at start: objects loaded, crash leftovers removed, old layout moved. */
+  s3Repair: StoreRepairReport & LegacyMigrationReport;
   stop(): Promise<void>;
+}
+
+/** The s3rver internals the store and the key path rewrite plug into (s3rver 3.7.1). */
+interface S3rverInternals {
+  store: unknown;
+  context: { store: unknown };
+  middleware: ((...args: never) => unknown)[];
 }
 
 /**
@@ -46,7 +58,7 @@ export async function startEmulators(options: EmulatorOptions = {}): Promise<Emu
   const dataDir = options.dataDir ?? (tempDir as string);
   const bucket = options.bucket ?? 'stories';
   const tableName = options.tableName ?? TABLE.defaultName;
-  mkdirSync(join(dataDir, 's3'), { recursive: true });
+  mkdirSync(join(dataDir, S3_STORE_DIR), { recursive: true });
 
   const dynamoServer: Server = dynalite({
     ...(options.dataDir ? { path: join(dataDir, 'dynamodb') } : {}),
@@ -72,14 +84,26 @@ export async function startEmulators(options: EmulatorOptions = {}): Promise<Emu
       throw error;
     }
   }
+  let store: S3ObjectStore;
+  let s3Repair: Emulators['s3Repair'];
+  try {
+    store = new S3ObjectStore(join(dataDir, S3_STORE_DIR));
+    const opened = await store.open();
+    const migrated = await migrateLegacyObjects(join(dataDir, LEGACY_S3_DIR), store);
+    s3Repair = { ...opened, ...migrated, objects: opened.objects + migrated.migrated };
+  } catch (error) {
+    await closeServer(dynamoServer);
+    throw error;
+  }
   const s3rver = new S3rver({
     address: LOCAL_HOST,
     port: options.s3Port ?? 0,
     silent: true,
-    directory: join(dataDir, 's3'),
+    directory: join(dataDir, S3_STORE_DIR),
     configureBuckets: [{ name: bucket }],
     allowMismatchedSignatures: true,
   });
+  plugInStore(s3rver as unknown as S3rverInternals, store);
   if (options.onS3Event) {
     const onS3Event = options.onS3Event;
     s3rver.on('event', (event: S3Event) => onS3Event(event));
@@ -99,6 +123,7 @@ export async function startEmulators(options: EmulatorOptions = {}): Promise<Emu
     dynamodbEndpoint,
     bucket,
     tableName,
+    s3Repair,
     env: {
       AWS_ENDPOINT_URL_S3: s3Endpoint,
       AWS_ENDPOINT_URL_DYNAMODB: dynamodbEndpoint,
@@ -114,6 +139,22 @@ export async function startEmulators(options: EmulatorOptions = {}): Promise<Emu
       if (tempDir) rmSync(tempDir, { recursive: true, force: true });
     },
   };
+}
+
+/** Where the S3 store keeps its objects, under the data folder. */
+export const S3_STORE_DIR = 's3-store';
+/** Where s3rver's own store kept them before (migrated at start). */
+const LEGACY_S3_DIR = 's3';
+
+/**
+ * Replaces s3rver's FilesystemStore (key → file path) with the key-hashing store, and keeps keys
+ * with empty segments routable. s3rver reads the store from `app.store` and `ctx.store`.
+ */
+function plugInStore(s3rver: S3rverInternals, store: S3ObjectStore) {
+  s3rver.store = store;
+  s3rver.context.store = store;
+  const vhost = s3rver.middleware.findIndex((middleware) => middleware.name === 'vhost');
+  s3rver.middleware.splice(vhost + 1, 0, keepKeysWhole());
 }
 
 /** A port that could not be bound, with the variable that changes it. */

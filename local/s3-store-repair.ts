@@ -1,49 +1,89 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { readdir, readFile, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readdir, readFile, rm, rmdir, stat } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
+import type { S3ObjectStore } from './s3-object-store.ts';
 
 const OBJECT_SUFFIX = '._S3rver_object';
 const METADATA_SUFFIX = '._S3rver_metadata.json';
 const MD5_SUFFIX = '._S3rver_object.md5';
 
-/**
- * Removes uploads s3rver never finished writing, as a kill -9 leaves them: s3rver writes the object
- * file in place, then its `.md5`, then its metadata JSON, and only then acknowledges the PUT. An
- * object whose metadata is missing or torn, or whose bytes do not match its MD5, was therefore never
- * acknowledged (the client saw an error and uploads again); left in place, one torn metadata file
- * makes every ListObjects of the bucket fail. Returns the removed object paths.
- */
-export async function removeIncompleteUploads(s3Dir: string): Promise<string[]> {
-  if (!existsSync(s3Dir)) return [];
-  const removed: string[] = [];
-  for (const entry of await readdir(s3Dir, { recursive: true, withFileTypes: true })) {
-    if (!entry.isFile() || !entry.name.endsWith(OBJECT_SUFFIX)) continue;
-    const objectPath = join(entry.parentPath, entry.name);
-    const base = objectPath.slice(0, -OBJECT_SUFFIX.length);
-    if (await isComplete(objectPath, base)) continue;
-    await Promise.all(
-      [objectPath, `${base}${METADATA_SUFFIX}`, `${base}${MD5_SUFFIX}`].map((path) =>
-        rm(path, { force: true }),
-      ),
-    );
-    removed.push(objectPath);
-  }
-  return removed;
+/** What the move from s3rver's own folder layout did. */
+export interface LegacyMigrationReport {
+  /** Objects moved into the store. */
+  migrated: number;
+  /** Uploads a crash left half-written (never acknowledged by S3), removed. */
+  incomplete: string[];
+  /** Objects that could not be moved (left in place, named with the reason). */
+  failed: string[];
 }
 
-async function isComplete(objectPath: string, base: string): Promise<boolean> {
-  try {
-    JSON.parse(await readFile(`${base}${METADATA_SUFFIX}`, 'utf8'));
-  } catch {
-    return false;
+/**
+ * Moves the objects of s3rver's own layout (`<bucket>/<key>._S3rver_object`, as data folders made
+ * before the key-hashing store hold them) into `store`, then removes them. Each object is imported
+ * before its old files are removed, so a crash during the move loses nothing (the next start moves
+ * the rest). An object whose metadata is missing or torn, or whose bytes do not match its MD5, was
+ * never acknowledged (s3rver writes object, MD5, metadata, then answers): it is removed, not moved.
+ */
+export async function migrateLegacyObjects(
+  legacyDir: string,
+  store: S3ObjectStore,
+): Promise<LegacyMigrationReport> {
+  const report: LegacyMigrationReport = { migrated: 0, incomplete: [], failed: [] };
+  if (!existsSync(legacyDir)) return report;
+  for (const bucketEntry of await readdir(legacyDir, { withFileTypes: true })) {
+    if (!bucketEntry.isDirectory()) continue;
+    const bucket = bucketEntry.name;
+    const bucketDir = join(legacyDir, bucket);
+    for (const entry of await readdir(bucketDir, { recursive: true, withFileTypes: true })) {
+      if (!entry.isFile() || !entry.name.endsWith(OBJECT_SUFFIX)) continue;
+      const objectPath = join(entry.parentPath, entry.name);
+      const base = objectPath.slice(0, -OBJECT_SUFFIX.length);
+      const key = relative(bucketDir, base).split(sep).join('/');
+      const files = [objectPath, `${base}${METADATA_SUFFIX}`, `${base}${MD5_SUFFIX}`];
+      try {
+        const legacy = await readLegacyObject(objectPath, base);
+        if (legacy) {
+          await store.importObject(bucket, key, legacy.bytes, legacy.metadata, legacy.lastModified);
+          report.migrated += 1;
+        } else {
+          report.incomplete.push(objectPath);
+        }
+        await Promise.all(files.map((path) => rm(path, { force: true })));
+      } catch (error) {
+        report.failed.push(`${objectPath}: ${(error as Error).message}`);
+      }
+    }
   }
+  await removeEmptyDirs(legacyDir);
+  return report;
+}
+
+async function readLegacyObject(objectPath: string, base: string) {
+  let metadata: Record<string, string>;
+  try {
+    metadata = JSON.parse(await readFile(`${base}${METADATA_SUFFIX}`, 'utf8'));
+  } catch {
+    return null;
+  }
+  const bytes = await readFile(objectPath);
   const md5Path = `${base}${MD5_SUFFIX}`;
   // Copies are stored without an .md5 (s3rver computes it on first read).
-  if (!existsSync(md5Path)) return true;
-  const expected = (await readFile(md5Path, 'utf8')).trim();
-  const actual = createHash('md5')
-    .update(await readFile(objectPath))
-    .digest('hex');
-  return expected === actual;
+  if (existsSync(md5Path)) {
+    const expected = (await readFile(md5Path, 'utf8')).trim();
+    if (createHash('md5').update(bytes).digest('hex') !== expected) return null;
+  }
+  const { mtime } = await stat(objectPath);
+  return { bytes, metadata, lastModified: mtime };
+}
+
+/** Removes the folder's empty sub-folders and then itself if empty; anything else stays. */
+async function removeEmptyDirs(dir: string): Promise<boolean> {
+  let empty = true;
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    if (entry.isDirectory() && (await removeEmptyDirs(join(dir, entry.name)))) continue;
+    empty = false;
+  }
+  if (empty) await rmdir(dir);
+  return empty;
 }
