@@ -5,7 +5,8 @@ export type ErrorCode =
   | 'unknown_key'
   | 'retracted'
   | 'method_not_allowed'
-  | 'internal';
+  | 'internal'
+  | 'archive_corrupt';
 
 /** An expected failure that becomes a JSON error response; the message is safe to show to clients. */
 export class HttpError extends Error {

@@ -1,3 +1,4 @@
+import { ArchiveCorruptError } from '../store/archive-integrity.ts';
 import { HttpError } from './errors.ts';
 import { splitPath } from './params.ts';
 import { baseHeaders, respondWithRepresentation } from './representation.ts';
@@ -76,6 +77,11 @@ export async function handleHttpRequest(request: HttpRequest, deps: ApiDeps): Pr
     return respondWithRepresentation(normalised, representation);
   } catch (error) {
     if (error instanceof HttpError) return errorResponse(normalised, error);
+    // A tampered archive object is a server-side fault the client cannot fix, but not a mystery: say so.
+    if (error instanceof ArchiveCorruptError) {
+      const message = `the archived copy of ${error.storyId} ${error.version} failed its integrity check; uploading the story again repairs it`;
+      return errorResponse(normalised, new HttpError(500, 'archive_corrupt', message));
+    }
     deps.log?.(error);
     return errorResponse(normalised, new HttpError(500, 'internal', 'internal error'));
   }

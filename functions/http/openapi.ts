@@ -177,7 +177,15 @@ const SCHEMAS: Record<string, Json> = {
     error: object({
       code: {
         type: 'string',
-        enum: ['bad_parameter', 'not_found', 'unknown_key', 'retracted', 'method_not_allowed', 'internal'],
+        enum: [
+          'bad_parameter',
+          'not_found',
+          'unknown_key',
+          'retracted',
+          'method_not_allowed',
+          'internal',
+          'archive_corrupt',
+        ],
       },
       message: { type: 'string' },
     }),

@@ -268,6 +268,8 @@ async function serveStory(context: RouteContext): Promise<Representation> {
     reader.listVersionLabels(storyId),
   ]);
   const head = latest.items[0];
+  // Versions but no head document: the head's archived document is corrupt; getVersion says so.
+  if (!head && versions[0] !== undefined) await readVersion(context, storyId, versions[0]);
   if (!head) throw notFound('no such story');
   return jsonRepresentation({ ...head.document, versions }, newest([head.ingestedAt], context.now));
 }

@@ -1,4 +1,5 @@
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { createHash } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import {
   BatchGetCommand,
   type BatchGetCommandOutput,
@@ -12,6 +13,13 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { Paragraph, StoryDocument } from '../story/types.ts';
 import { versionSortKey } from '../story/version.ts';
+import {
+  ArchiveCorruptError,
+  hashArchiveBytes,
+  readArchivedDocument,
+  readArchivedRaw,
+  reportArchiveCorrupt,
+} from './archive-integrity.ts';
 import type { BlobStore } from './blob-store.ts';
 import {
   deleteKeyErrors,
@@ -54,6 +62,19 @@ const versionSk = (versionKey: string) => `V#${versionKey}`;
 const revisionSk = (versionKey: string, contentHash: string) => `R#${versionKey}#${contentHash}`;
 const sourcePk = (citationId: string) => `SOURCE#${citationId}`;
 const sourceSk = (storyId: string, versionKey: string) => `${storyId}#${versionKey}`;
+
+/** DynamoDB's limit on a sort key, in bytes of UTF-8. */
+const SORT_KEY_MAX_BYTES = 1024;
+
+/**
+ * `<time>#<key>`, or `<time>#sha256:<hex of the key>` when that would pass DynamoDB's 1,024-byte
+ * sort key limit (S3 keys may be 1,024 bytes themselves); the item keeps the whole key in `key`.
+ */
+export function ingestErrorSk(at: string, key: string): string {
+  const plain = `${at}#${key}`;
+  if (Buffer.byteLength(plain, 'utf8') <= SORT_KEY_MAX_BYTES) return plain;
+  return `${at}#sha256:${createHash('sha256').update(key, 'utf8').digest('hex')}`;
+}
 
 /** A cursor the store cannot read. The HTTP layer turns it into a 400. */
 export class InvalidCursorError extends Error {
@@ -316,7 +337,7 @@ export class DynamoStoryStore implements StoryReader, StoryWriter {
 
   /** Records a rejected upload (and, first, where to find it by key); the same event twice is one item. */
   async recordIngestError(error: IngestErrorRecord, order: string): Promise<void> {
-    const errorKey = { pk: ERRORS_PK, sk: `${error.at}#${error.key}` };
+    const errorKey = { pk: ERRORS_PK, sk: ingestErrorSk(error.at, error.key) };
     await writeErrorReference(this.dynamo, this.tableName, error.key, order, errorKey);
     await this.dynamo.send(
       new PutCommand({
@@ -351,7 +372,8 @@ export class DynamoStoryStore implements StoryReader, StoryWriter {
     if (compressed.byteLength <= INLINE_DOCUMENT_LIMIT) return { documentGz: compressed };
     const documentKey = documentArchiveKey(document.storyId, document.contentHash);
     await this.blobs.putObject(documentKey, compressed, 'application/gzip');
-    return { documentKey };
+    // The bucket is writable by uploaders: the hash lets reads tell a tampered document (archive-integrity.ts).
+    return { documentKey, documentHash: hashArchiveBytes(compressed) };
   }
 
   // ---- reads --------------------------------------------------------------------------------
@@ -420,7 +442,7 @@ export class DynamoStoryStore implements StoryReader, StoryWriter {
       }),
     );
     if (!Item) return null;
-    const [stored] = await this.toStoredVersions([Item]);
+    const [stored] = await this.toStoredVersions([Item], 'throw');
     return stored ?? null;
   }
 
@@ -430,12 +452,22 @@ export class DynamoStoryStore implements StoryReader, StoryWriter {
       new GetCommand({
         TableName: this.tableName,
         Key: { pk: storyPk(storyId), sk: versionSk(versionSortKey(version)) },
-        ProjectionExpression: 'rawKey',
+        ProjectionExpression: 'rawKey, contentHash',
       }),
     );
     if (typeof Item?.rawKey !== 'string') return null;
     const object = await this.blobs.getObject(Item.rawKey);
-    return object ? new TextDecoder().decode(object.bytes) : null;
+    if (!object) return null;
+    try {
+      return readArchivedRaw(object.bytes, Item.rawKey, {
+        storyId,
+        version,
+        contentHash: String(Item.contentHash),
+      });
+    } catch (error) {
+      if (error instanceof ArchiveCorruptError) reportArchiveCorrupt(error);
+      throw error;
+    }
   }
 
   /** Every text ever uploaded for a version, newest revision first. */
@@ -600,31 +632,66 @@ export class DynamoStoryStore implements StoryReader, StoryWriter {
     });
   }
 
-  private async toStoredVersions(items: Item[]): Promise<StoredVersion[]> {
-    return Promise.all(
-      items.map(async (item) => ({
-        storyId: String(item.storyId),
-        version: String(item.version),
-        publishedAt: String(item.publishedAt),
-        contentHash: String(item.contentHash),
-        revision: String(item.revision),
-        ingestedAt: String(item.ingestedAt),
-        document: await this.readDocument(item),
-      })),
+  /**
+   * The versions of the items with their documents. A version whose archived document fails its
+   * integrity check is reported and left out of a list (`skip`), or thrown for a single read (`throw`).
+   */
+  private async toStoredVersions(
+    items: Item[],
+    corrupt: 'skip' | 'throw' = 'skip',
+  ): Promise<StoredVersion[]> {
+    const versions = await Promise.all(
+      items.map(async (item): Promise<StoredVersion | null> => {
+        let document: StoryDocument;
+        try {
+          document = await this.readDocument(item);
+        } catch (error) {
+          if (!(error instanceof ArchiveCorruptError)) throw error;
+          reportArchiveCorrupt(error);
+          if (corrupt === 'throw') throw error;
+          return null;
+        }
+        return {
+          storyId: String(item.storyId),
+          version: String(item.version),
+          publishedAt: String(item.publishedAt),
+          contentHash: String(item.contentHash),
+          revision: String(item.revision),
+          ingestedAt: String(item.ingestedAt),
+          document,
+        };
+      }),
     );
+    return versions.filter((version): version is StoredVersion => version !== null);
   }
 
   private async readDocument(item: Item): Promise<StoryDocument> {
+    const version = {
+      storyId: String(item.storyId),
+      version: String(item.version),
+      contentHash: String(item.contentHash),
+    };
     if (item.documentGz instanceof Uint8Array) {
-      return JSON.parse(gunzipSync(item.documentGz).toString('utf8')) as StoryDocument;
+      return readArchivedDocument(item.documentGz, 'the version item', version, undefined);
     }
     const object = typeof item.documentKey === 'string' ? await this.blobs.getObject(item.documentKey) : null;
-    if (!object) throw new Error(`document of ${String(item.pk)} ${String(item.sk)} is missing`);
-    return JSON.parse(gunzipSync(object.bytes).toString('utf8')) as StoryDocument;
+    if (!object) {
+      throw new ArchiveCorruptError(
+        version.storyId,
+        version.version,
+        String(item.documentKey),
+        'it is missing',
+      );
+    }
+    const recorded = typeof item.documentHash === 'string' ? item.documentHash : undefined;
+    return readArchivedDocument(object.bytes, String(item.documentKey), version, recorded);
   }
 
   private async readParagraphs(storyId: string, version: string, indexes: unknown): Promise<Paragraph[]> {
-    const stored = await this.getVersion(storyId, version);
+    const stored = await this.getVersion(storyId, version).catch((error: unknown) => {
+      if (error instanceof ArchiveCorruptError) return null;
+      throw error;
+    });
     const wanted = new Set(Array.isArray(indexes) ? indexes : []);
     return stored ? stored.document.paragraphs.filter((paragraph) => wanted.has(paragraph.index)) : [];
   }

@@ -7,7 +7,7 @@
  * - story version    STORY#<storyId> / V#<version sort key>
  * - raw revision     STORY#<storyId> / R#<version sort key>#<contentHash>
  * - citation index   SOURCE#<citationId> / <storyId>#<version sort key>
- * - ingest error     ERRORS / <inverted time>#<key>
+ * - ingest error     ERRORS / <time>#<key>, or <time>#sha256:<hex of key> when that passes 1,024 bytes
  */
 export const TABLE = {
   defaultName: 'storyfeed',
