@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  CopyObjectCommand,
   DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
@@ -102,7 +103,7 @@ describe('the embedded S3 store', () => {
     expect(await read('after-too-long.txt')).toBe('still serving');
   });
 
-  it('overwrites and deletes a key, and tells ObjectRemoved with the key', async () => {
+  it('overwrites, copies and deletes a key, and tells ObjectRemoved with the key', async () => {
     const key = '../overwritten/key.txt';
     await put(key, 'first', { 'story-id': 'kept-meta' });
     await put(key, 'second', { 'story-id': 'second-meta' });
@@ -110,6 +111,13 @@ describe('the embedded S3 store', () => {
     const head = await s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: key }));
     expect(head.Metadata).toEqual({ 'story-id': 'second-meta' });
     expect(head.ETag).toBe(`"${createHash('md5').update('second').digest('hex')}"`);
+
+    const odd = `copies/a%b?c#d/${'e'.repeat(240)}.txt`;
+    await put(odd, 'copied bytes');
+    await s3.send(
+      new CopyObjectCommand({ Bucket: BUCKET, Key: key, CopySource: `${BUCKET}/${encodeURIComponent(odd)}` }),
+    );
+    expect(await read(key)).toBe('copied bytes');
 
     await s3.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: key }));
     expect((await list('../overwritten/')).keys).toEqual([]);
