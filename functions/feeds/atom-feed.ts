@@ -15,7 +15,8 @@ function renderEntry(entry: FeedEntry, baseUrl: string): string {
     renderXmlElement('title', document.title, { type: 'text' }),
     renderXmlElement('updated', entry.updated),
     renderXmlElement('published', entry.published),
-    renderXmlElement('link', null, { rel: 'alternate', href: entry.url }),
+    renderXmlElement('link', null, { rel: 'alternate', type: 'text/html', href: entry.url }),
+    renderXmlElement('link', null, { rel: 'related', type: 'application/json', href: entry.apiUrl }),
     renderXmlElement('summary', renderSummary(document), { type: 'text' }),
     renderXmlElement('content', renderContentHtml(document, baseUrl), { type: 'html' }),
   ];
@@ -40,7 +41,7 @@ export function renderAtomFeed(model: FeedModel): string {
     renderXmlElement('updated', model.updated),
     '<author><name>storyfeed</name></author>',
     renderXmlElement('link', null, { rel: 'self', type: 'application/atom+xml', href: model.selfUrl }),
-    renderXmlElement('link', null, { rel: 'alternate', href: model.homePageUrl }),
+    renderXmlElement('link', null, { rel: 'alternate', type: 'text/html', href: model.homePageUrl }),
   ];
   if (model.hubUrl) lines.push(renderXmlElement('link', null, { rel: 'hub', href: model.hubUrl }));
   if (model.nextUrl !== null) {

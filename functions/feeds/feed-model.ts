@@ -2,10 +2,12 @@ import type { StoryDocument } from '../story/types.ts';
 
 /** One feed entry: a story (its latest version) or one version of a story. */
 export interface FeedEntry {
-  /** Stable absolute URL: the story's URL in latest/source feeds, the version's URL in a story's feed. */
+  /** Stable absolute JSON URL: the story's URL in latest/source feeds, the version's URL in a story's feed. */
   id: string;
-  /** The entry's alternate link (absolute URL). */
+  /** The page for people (SPEC §5): `/read/{storyId}`, or `/read/{storyId}/{version}` for a version entry. */
   url: string;
+  /** The entry's JSON URL (the same as `id`), linked as `related` / `_storyfeed.api_url`. */
+  apiUrl: string;
   document: StoryDocument;
   /** ISO 8601; when the entry first appeared (the version's publishedAt). */
   published: string;
@@ -17,9 +19,9 @@ export interface FeedEntry {
 export interface FeedModel {
   title: string;
   description: string;
-  /** Absolute base URL of the API (no trailing slash), for links such as `/sources/{id}`. */
+  /** Absolute base URL of the API (no trailing slash), for links such as `/cited/{id}`. */
   baseUrl: string;
-  /** Absolute URL of the human-facing page of this feed. */
+  /** Absolute URL of the page for people that this feed follows (`/`, `/read/{id}`, `/cited/{id}`). */
   homePageUrl: string;
   /** Absolute URL of this very feed document (format-specific: .json, .atom or .rss). */
   selfUrl: string;

@@ -13,6 +13,8 @@ interface JsonFeedItem {
   date_published: string;
   date_modified: string;
   tags?: string[];
+  /** A JSON Feed extension (its name starts with `_`): where the entry's JSON document is. */
+  _storyfeed: { api_url: string };
 }
 
 function renderItem(entry: FeedEntry, baseUrl: string): JsonFeedItem {
@@ -27,6 +29,7 @@ function renderItem(entry: FeedEntry, baseUrl: string): JsonFeedItem {
     date_published: entry.published,
     date_modified: entry.updated,
     ...(document.marker === null ? {} : { tags: [document.marker] }),
+    _storyfeed: { api_url: entry.apiUrl },
   };
 }
 

@@ -228,11 +228,16 @@ const PARAMETERS: Record<string, Json> = {
   from: {
     name: 'from',
     in: 'query',
-    required: true,
     schema: { type: 'string' },
-    description: 'Version label.',
+    description:
+      'Version label; defaults to the version just below `to`. Without it, a `to` that is the first version is a 400.',
   },
-  to: { name: 'to', in: 'query', required: true, schema: { type: 'string' }, description: 'Version label.' },
+  to: {
+    name: 'to',
+    in: 'query',
+    schema: { type: 'string' },
+    description: 'Version label; defaults to the head version.',
+  },
   key: {
     name: 'key',
     in: 'query',

@@ -1,8 +1,10 @@
 import type { FeedEntry, FeedModel } from '../feeds/feed-model.ts';
 import { renderAtomFeed, renderJsonFeed, renderRssFeed } from '../feeds/index.ts';
+import { createPageLinks } from '../pages/links.ts';
 import type { Page, PageRequest, StoredVersion } from '../store/story-store.ts';
 import { diffVersions } from '../story/diff-versions.ts';
 import { openCursor, sealCursor } from './cursor.ts';
+import { readStoryVersion, resolveDiffPair } from './diff-request.ts';
 import { badParameter, HttpError, notFound } from './errors.ts';
 import { entryTextBudget, fitDocumentToFeed } from './feed-budget.ts';
 import { buildOpenApiDocument } from './openapi.ts';
@@ -175,14 +177,17 @@ function renderFeedOnce(page: Page<unknown>, model: FeedModel, format: FeedForma
  */
 function feedEntries(versions: StoredVersion[], baseUrl: string, entryIs: 'story' | 'version'): FeedEntry[] {
   const budget = entryTextBudget(versions.length);
+  const links = createPageLinks(baseUrl, '');
   return versions.map((version) => {
-    const storyUrl = `${baseUrl}/stories/${version.storyId}`;
-    const versionUrl = `${storyUrl}/versions/${version.version}`;
-    const url = entryIs === 'story' ? storyUrl : versionUrl;
+    const { storyId } = version;
+    const apiUrl =
+      entryIs === 'story' ? links.storyJson(storyId) : links.versionJson(storyId, version.version);
+    const versionPage = links.version(storyId, version.version);
     return {
-      id: url,
-      url,
-      document: fitDocumentToFeed(version.document, budget, versionUrl),
+      id: apiUrl,
+      url: entryIs === 'story' ? links.story(storyId) : versionPage,
+      apiUrl,
+      document: fitDocumentToFeed(version.document, budget, versionPage),
       published: version.publishedAt,
       updated: version.publishedAt,
     };
@@ -197,7 +202,7 @@ async function serveLatestFeed(context: RouteContext): Promise<Representation> {
   return feedRepresentation(context, format, paging, page, {
     title: 'storyfeed: latest stories',
     description: 'Every story at its latest version, newest first.',
-    homePageUrl: `${baseUrl}/stories`,
+    homePageUrl: `${baseUrl}/`,
     entries: feedEntries(page.items, baseUrl, 'story'),
     changedAt: page.items.map((version) => version.ingestedAt),
   });
@@ -213,11 +218,10 @@ async function serveStoryFeed(context: RouteContext): Promise<Representation> {
     context.deps.reader.listVersions(storyId, paging.page),
   ]);
   if (!head) throw notFound('no such story');
-  const storyUrl = `${baseUrl}/stories/${storyId}`;
   return feedRepresentation(context, format, paging, page, {
     title: head.title,
     description: `Every version of the story ${storyId}, highest first.`,
-    homePageUrl: storyUrl,
+    homePageUrl: `${baseUrl}/read/${storyId}`,
     entries: feedEntries(page.items, baseUrl, 'version'),
     changedAt: [head.ingestedAt, ...page.items.map((version) => version.ingestedAt)],
   });
@@ -238,7 +242,7 @@ async function serveSourceFeed(context: RouteContext): Promise<Representation> {
   return feedRepresentation(context, format, paging, page, {
     title: `storyfeed: stories citing ${citationId}`,
     description: `Stories whose latest version cites the source ${citationId}.`,
-    homePageUrl: `${baseUrl}/sources/${citationId}`,
+    homePageUrl: `${baseUrl}/cited/${citationId}`,
     entries: feedEntries(page.items, baseUrl, 'story'),
     changedAt: page.items.map((version) => version.ingestedAt),
   });
@@ -270,14 +274,12 @@ async function serveStory(context: RouteContext): Promise<Representation> {
   const head = latest.items[0];
   // Versions but no head document: the head's archived document is corrupt; getVersion says so.
   if (!head && versions[0] !== undefined) await readVersion(context, storyId, versions[0]);
-  if (!head) throw notFound('no such story');
+  if (!head) throw notFound(`no story ${storyId}`);
   return jsonRepresentation({ ...head.document, versions }, newest([head.ingestedAt], context.now));
 }
 
-async function readVersion(context: RouteContext, storyId: string, label: string): Promise<StoredVersion> {
-  const version = await context.deps.reader.getVersion(storyId, label);
-  if (!version) throw notFound('no such story version');
-  return version;
+function readVersion(context: RouteContext, storyId: string, label: string): Promise<StoredVersion> {
+  return readStoryVersion(context.deps.reader, storyId, label);
 }
 
 async function serveVersion(context: RouteContext): Promise<Representation> {
@@ -294,7 +296,7 @@ async function serveRawVersion(context: RouteContext): Promise<Representation> {
     context.deps.reader.getVersion(storyId, label),
     context.deps.reader.getRawText(storyId, label),
   ]);
-  if (!version || text === null) throw notFound('no such story version');
+  if (!version || text === null) throw notFound(`no version ${label} of story ${storyId}`);
   return {
     contentType: 'text/plain; charset=utf-8',
     body: text,
@@ -305,14 +307,7 @@ async function serveRawVersion(context: RouteContext): Promise<Representation> {
 
 async function serveDiff(context: RouteContext): Promise<Representation> {
   const storyId = parseStoryId(context.params.storyId ?? '');
-  const { from, to } = context.request.query;
-  if (from === undefined || to === undefined) throw badParameter('from and to are both required');
-  const fromLabel = parseVersionParam(from, 'from');
-  const toLabel = parseVersionParam(to, 'to');
-  const [older, newer] = await Promise.all([
-    readVersion(context, storyId, fromLabel),
-    readVersion(context, storyId, toLabel),
-  ]);
+  const { older, newer } = await resolveDiffPair(context.deps.reader, storyId, context.request.query);
   const diff = diffVersions(older.document, newer.document);
   return jsonRepresentation(diff, newest([older.ingestedAt, newer.ingestedAt], context.now));
 }

@@ -1,10 +1,8 @@
-import { diffArrays, diffWords } from 'diff';
+import { diffWordsOf, shareOfCommonEnds, type WordChange } from './diff-tokens.ts';
+import { diffSequences } from './sequence-diff.ts';
 import type { Figure, Paragraph, StoryDocument, StoryMetrics } from './types.ts';
 
-export interface WordChange {
-  op: 'equal' | 'added' | 'removed';
-  text: string;
-}
+export type { WordChange } from './diff-tokens.ts';
 
 export interface ParagraphText {
   index: number;
@@ -79,19 +77,21 @@ function measureSimilarity(a: Map<string, number>, b: Map<string, number>): numb
   return total === 0 ? 1 : (2 * shared) / total;
 }
 
-function diffParagraphWords(from: string, to: string): WordChange[] {
-  return diffWords(from, to).map((change) => ({
-    op: change.added ? 'added' : change.removed ? 'removed' : 'equal',
-    text: change.value,
-  }));
-}
-
 interface ParagraphAlignment {
   added: Paragraph[];
   removed: Paragraph[];
   changed: Array<[Paragraph, Paragraph]>;
   /** from paragraph index → to paragraph index, for unchanged and changed paragraphs. */
   pairs: Map<number, number>;
+}
+
+/**
+ * Whether `to` is an edit of `from`: they share most of their text at the ends (a cheap check that
+ * spares counting the words of a long paragraph with one edit), or most of their words.
+ */
+function isEditOf(from: string, to: string, cache: Map<string, Map<string, number>>): boolean {
+  if (shareOfCommonEnds(from, to) >= SIMILARITY_THRESHOLD) return true;
+  return measureSimilarity(countWordsOf(from, cache), countWordsOf(to, cache)) >= SIMILARITY_THRESHOLD;
 }
 
 /** Pairs, in order, each removed paragraph with the next added one similar enough to be its edit. */
@@ -101,11 +101,7 @@ function pairRuns(removed: Paragraph[], added: Paragraph[], alignment: Paragraph
   const cache = new Map<string, Map<string, number>>();
   for (const from of removed) {
     const match = added.findIndex(
-      (to, i) =>
-        i >= nextAdded &&
-        i < nextAdded + PAIRING_WINDOW &&
-        measureSimilarity(countWordsOf(from.text, cache), countWordsOf(to.text, cache)) >=
-          SIMILARITY_THRESHOLD,
+      (to, i) => i >= nextAdded && i < nextAdded + PAIRING_WINDOW && isEditOf(from.text, to.text, cache),
     );
     const to = added[match];
     if (to === undefined) {
@@ -117,13 +113,13 @@ function pairRuns(removed: Paragraph[], added: Paragraph[], alignment: Paragraph
     pairedAdded.add(match);
     nextAdded = match + 1;
   }
-  alignment.added.push(...added.filter((_, i) => !pairedAdded.has(i)));
+  for (const [i, paragraph] of added.entries()) if (!pairedAdded.has(i)) alignment.added.push(paragraph);
 }
 
 /** Aligns paragraphs by their text: equal runs stay, removed/added runs between them are paired when similar. */
 function alignParagraphs(from: Paragraph[], to: Paragraph[]): ParagraphAlignment {
   const alignment: ParagraphAlignment = { added: [], removed: [], changed: [], pairs: new Map() };
-  const changes = diffArrays(
+  const changes = diffSequences(
     from.map((p) => p.text),
     to.map((p) => p.text),
   );
@@ -137,11 +133,11 @@ function alignParagraphs(from: Paragraph[], to: Paragraph[]): ParagraphAlignment
     addedRun = [];
   };
   for (const change of changes) {
-    if (change.removed) {
-      removedRun.push(...from.slice(fromAt, fromAt + change.count));
+    if (change.op === 'removed') {
+      appendAll(removedRun, from.slice(fromAt, fromAt + change.count));
       fromAt += change.count;
-    } else if (change.added) {
-      addedRun.push(...to.slice(toAt, toAt + change.count));
+    } else if (change.op === 'added') {
+      appendAll(addedRun, to.slice(toAt, toAt + change.count));
       toAt += change.count;
     } else {
       flush();
@@ -160,47 +156,137 @@ function alignParagraphs(from: Paragraph[], to: Paragraph[]): ParagraphAlignment
   return alignment;
 }
 
+function factKey(figure: Figure): string {
+  return `${figure.kind}\u0000${figure.unit}\u0000${figure.value}\u0000${figure.qualifier ?? ''}`;
+}
+
+/**
+ * Figures grouped by a key, each group in document order, handing out its first untaken figure.
+ * A figure taken through one index is skipped by the others; each group's cursor only moves
+ * forward, so all lookups together cost linear time.
+ */
+class FigurePool {
+  private readonly groups = new Map<string, { figures: Figure[]; next: number }>();
+
+  constructor(
+    figures: readonly Figure[],
+    keyOf: (figure: Figure) => string,
+    private readonly taken: Set<Figure>,
+  ) {
+    for (const figure of figures) {
+      const key = keyOf(figure);
+      const group = this.groups.get(key);
+      if (group) group.figures.push(figure);
+      else this.groups.set(key, { figures: [figure], next: 0 });
+    }
+  }
+
+  take(key: string): Figure | undefined {
+    const group = this.groups.get(key);
+    if (!group) return undefined;
+    while (group.next < group.figures.length) {
+      const figure = group.figures[group.next];
+      group.next += 1;
+      if (figure !== undefined && !this.taken.has(figure)) {
+        this.taken.add(figure);
+        return figure;
+      }
+    }
+    return undefined;
+  }
+}
+
+/** Appends without spreading, which overflows the stack for very long arrays. */
+function appendAll<T>(target: T[], items: readonly T[]): void {
+  for (const item of items) target.push(item);
+}
+
 function isSameFact(a: Figure, b: Figure): boolean {
   return a.kind === b.kind && a.unit === b.unit && a.value === b.value && a.qualifier === b.qualifier;
+}
+
+function groupByParagraph(figures: readonly Figure[]): Map<number, Figure[]> {
+  const groups = new Map<number, Figure[]>();
+  for (const figure of figures) {
+    const group = groups.get(figure.paragraph);
+    if (group) group.push(figure);
+    else groups.set(figure.paragraph, [figure]);
+  }
+  return groups;
+}
+
+/**
+ * The figures of `from` left after the common case is settled: each paragraph's figures that open
+ * or close its aligned paragraph's figures as the same facts in the same order are unchanged (their
+ * partners are marked taken).
+ */
+function settleSameRuns(
+  from: readonly Figure[],
+  to: readonly Figure[],
+  pairs: Map<number, number>,
+  taken: Set<Figure>,
+): Figure[] {
+  const toByParagraph = groupByParagraph(to);
+  const left: Figure[] = [];
+  for (const [paragraph, figures] of groupByParagraph(from)) {
+    const target = pairs.get(paragraph);
+    const candidates = (target === undefined ? undefined : toByParagraph.get(target)) ?? [];
+    const partnerIfSame = (i: number, j: number): Figure | undefined => {
+      const [a, b] = [figures[i], candidates[j]];
+      return a !== undefined && b !== undefined && isSameFact(a, b) ? b : undefined;
+    };
+    let head = 0;
+    for (let partner = partnerIfSame(0, 0); partner !== undefined; partner = partnerIfSame(head, head)) {
+      taken.add(partner);
+      head += 1;
+    }
+    let tail = 0;
+    while (tail < figures.length - head && tail < candidates.length - head) {
+      const partner = partnerIfSame(figures.length - 1 - tail, candidates.length - 1 - tail);
+      if (partner === undefined) break;
+      taken.add(partner);
+      tail += 1;
+    }
+    appendAll(left, figures.slice(head, figures.length - tail));
+  }
+  return left;
 }
 
 /**
  * Matches figures: the same fact in aligned paragraphs is unchanged; the same kind and unit with another value
  * (or qualifier) in the aligned paragraph is changed; an identical fact that moved elsewhere is unchanged;
- * the rest are removed or added.
+ * the rest are removed or added. Linear in the figures (grouped lookups instead of scans).
  */
 function diffFigures(from: Figure[], to: Figure[], pairs: Map<number, number>): VersionDiff['figures'] {
-  const unmatchedTo = new Set(to);
-  const leftFrom: Figure[] = [];
-  const takeFrom = (figure: Figure, accept: (candidate: Figure) => boolean): Figure | undefined => {
-    const target = pairs.get(figure.paragraph);
-    const found = [...unmatchedTo].find((candidate) => candidate.paragraph === target && accept(candidate));
-    if (found !== undefined) {
-      unmatchedTo.delete(found);
-    }
-    return found;
-  };
-  for (const figure of from) {
-    if (takeFrom(figure, (candidate) => isSameFact(figure, candidate)) === undefined) {
-      leftFrom.push(figure);
-    }
-  }
+  const taken = new Set<Figure>();
+  const rest = settleSameRuns(from, to, pairs, taken);
   const changed: FigureChange[] = [];
   const removed: Figure[] = [];
-  for (const figure of leftFrom) {
-    const next = takeFrom(figure, (c) => c.kind === figure.kind && c.unit === figure.unit);
-    if (next !== undefined) {
-      changed.push({ from: figure, to: next });
-      continue;
-    }
-    const moved = [...unmatchedTo].find((candidate) => isSameFact(figure, candidate));
-    if (moved === undefined) {
-      removed.push(figure);
-    } else {
-      unmatchedTo.delete(moved);
+  if (rest.length > 0) {
+    const open = to.filter((figure) => !taken.has(figure));
+    const sameFact = new FigurePool(open, (figure) => `${figure.paragraph}\u0000${factKey(figure)}`, taken);
+    const sameKind = new FigurePool(
+      open,
+      (figure) => `${figure.paragraph}\u0000${figure.kind}\u0000${figure.unit}`,
+      taken,
+    );
+    const anywhere = new FigurePool(open, factKey, taken);
+    const leftFrom = rest.filter((figure) => {
+      const target = pairs.get(figure.paragraph);
+      return target === undefined || sameFact.take(`${target}\u0000${factKey(figure)}`) === undefined;
+    });
+    for (const figure of leftFrom) {
+      const target = pairs.get(figure.paragraph);
+      const next =
+        target === undefined ? undefined : sameKind.take(`${target}\u0000${figure.kind}\u0000${figure.unit}`);
+      if (next !== undefined) {
+        changed.push({ from: figure, to: next });
+      } else if (anywhere.take(factKey(figure)) === undefined) {
+        removed.push(figure);
+      }
     }
   }
-  return { added: to.filter((figure) => unmatchedTo.has(figure)), removed, changed };
+  return { added: to.filter((figure) => !taken.has(figure)), removed, changed };
 }
 
 function roundDelta(value: number): number {
@@ -229,7 +315,7 @@ export function diffVersions(from: StoryDocument, to: StoryDocument): VersionDif
         toIndex: b.index,
         from: a.text,
         to: b.text,
-        words: diffParagraphWords(a.text, b.text),
+        words: diffWordsOf(a.text, b.text),
       })),
     },
     citations: {

@@ -5,10 +5,17 @@ import { buildStoryDocument } from './story-document.ts';
 
 export const BASE_URL = 'https://feeds.example.com';
 
-/** A latest-feed entry for a document: the story's URL as id and link, dates from its publishedAt. */
+/** A latest-feed entry for a document: the story's JSON URL as id, its page as link, dates from its publishedAt. */
 export function buildFeedEntry(document: StoryDocument): FeedEntry {
-  const url = `${BASE_URL}/stories/${document.storyId}`;
-  return { id: url, url, document, published: document.publishedAt, updated: document.publishedAt };
+  const apiUrl = `${BASE_URL}/stories/${document.storyId}`;
+  return {
+    id: apiUrl,
+    url: `${BASE_URL}/read/${document.storyId}`,
+    apiUrl,
+    document,
+    published: document.publishedAt,
+    updated: document.publishedAt,
+  };
 }
 
 /** Three stories, newest first, each with its own title, version and timestamp. */
@@ -42,7 +49,7 @@ export function buildFeedModel(
     title: 'storyfeed: latest stories',
     description: 'The latest version of every story',
     baseUrl: BASE_URL,
-    homePageUrl: `${BASE_URL}/stories`,
+    homePageUrl: `${BASE_URL}/`,
     selfUrl: `${BASE_URL}/feeds/latest.${extension}`,
     nextUrl: null,
     updated:

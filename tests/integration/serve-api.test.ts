@@ -99,7 +99,7 @@ describe('serve-api handler over ingested data', () => {
     ]);
     expect(feed.items?.[0]?.title).toBe('Harbour & <Bay> "news"');
     expect(feed.items?.[0]?.date_modified).toBe('2024-07-07T09:00:00.000Z');
-    expect(feed.items?.[0]?.content_html).toContain(`${BASE}/sources/abcdef12`);
+    expect(feed.items?.[0]?.content_html).toContain(`${BASE}/cited/abcdef12`);
     expect(JSON.parse(answer.text).version).toBe('https://jsonfeed.org/version/1.1');
   });
 

@@ -41,11 +41,11 @@ describe('renderAtomFeed', () => {
     expect(feed.authors).toEqual([{ name: 'storyfeed' }]);
     expect(feed.links).toEqual([
       { rel: 'self', type: 'application/atom+xml', href: `${BASE_URL}/feeds/latest.atom` },
-      { rel: 'alternate', href: `${BASE_URL}/stories` },
+      { rel: 'alternate', type: 'text/html', href: `${BASE_URL}/` },
     ]);
   });
 
-  it('renders one entry per story with id, text title, dates, summary, HTML content and link', () => {
+  it('renders one entry per story with its JSON URL as id, its page as alternate link and its JSON as related link', () => {
     const documents = buildFeedDocuments();
     const feed = parseAtomFeed(renderAtomFeed(buildFeedModel('atom')));
     expect(feed.entries).toHaveLength(3);
@@ -57,12 +57,15 @@ describe('renderAtomFeed', () => {
       title: { value: document.title, type: 'text' },
       updated: '2024-07-05T15:33:01.103Z',
       published: '2024-07-05T15:33:01.103Z',
-      links: [{ rel: 'alternate', href: `${BASE_URL}/stories/shenzhen` }],
+      links: [
+        { rel: 'alternate', type: 'text/html', href: `${BASE_URL}/read/shenzhen` },
+        { rel: 'related', type: 'application/json', href: `${BASE_URL}/stories/shenzhen` },
+      ],
       summary: { value: document.paragraphs[0]?.text, type: 'text' },
       content: { value: renderContentHtml(document, BASE_URL), type: 'html' },
       categories: [{ term: '🌳' }],
     });
-    expect(entry?.content?.value).toContain(`<a href="${BASE_URL}/sources/934f7ccc">[934f7ccc]</a>`);
+    expect(entry?.content?.value).toContain(`<a href="${BASE_URL}/cited/934f7ccc">[934f7ccc]</a>`);
     expect(feed.entries?.map((e) => e.categories)).toEqual([[{ term: '🌳' }], undefined, [{ term: '⚓' }]]);
   });
 

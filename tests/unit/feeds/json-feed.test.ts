@@ -21,7 +21,7 @@ describe('renderJsonFeed', () => {
     const feed = parseJsonFeed(json);
     expect(feed).toMatchObject({
       title: model.title,
-      home_page_url: `${BASE_URL}/stories`,
+      home_page_url: `${BASE_URL}/`,
       feed_url: `${BASE_URL}/feeds/latest.json`,
       description: model.description,
       authors: [{ name: 'storyfeed' }],
@@ -33,14 +33,14 @@ describe('renderJsonFeed', () => {
     ]);
   });
 
-  it('gives each item its url, title, summary, full content and ISO dates', () => {
+  it('gives each item its JSON URL as id, its page as url, the JSON URL as _storyfeed.api_url, content and ISO dates', () => {
     const [document] = buildFeedDocuments();
     if (document === undefined) throw new Error('no document');
     const json = JSON.parse(renderJsonFeed(buildFeedModel('json', { entries: [buildFeedEntry(document)] })));
     const [item] = json.items;
     expect(item).toEqual({
       id: `${BASE_URL}/stories/shenzhen`,
-      url: `${BASE_URL}/stories/shenzhen`,
+      url: `${BASE_URL}/read/shenzhen`,
       title: document.title,
       summary: document.paragraphs[0]?.text,
       content_html: renderContentHtml(document, BASE_URL),
@@ -48,9 +48,10 @@ describe('renderJsonFeed', () => {
       date_published: '2024-07-05T15:33:01.103Z',
       date_modified: '2024-07-05T15:33:01.103Z',
       tags: ['🌳'],
+      _storyfeed: { api_url: `${BASE_URL}/stories/shenzhen` },
     });
     expect(item.date_published).toMatch(ISO);
-    expect(item.content_html).toContain(`<a href="${BASE_URL}/sources/25773905">[25773905]</a>`);
+    expect(item.content_html).toContain(`<a href="${BASE_URL}/cited/25773905">[25773905]</a>`);
   });
 
   it('tags an item with its marker only when the version has one', () => {

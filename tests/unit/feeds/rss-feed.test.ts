@@ -44,7 +44,7 @@ describe('renderRssFeed', () => {
     const feed = parseRssFeed(rss);
     expect(feed).toMatchObject({
       title: model.title,
-      link: `${BASE_URL}/stories`,
+      link: `${BASE_URL}/`,
       description: model.description,
       lastBuildDate: 'Fri, 05 Jul 2024 15:33:01 GMT',
     });
@@ -53,7 +53,7 @@ describe('renderRssFeed', () => {
     ]);
   });
 
-  it('renders one item per story with a non-permalink guid, title, link, HTML description and RFC 822 pubDate', () => {
+  it('renders one item per story with its JSON URL as non-permalink guid, its page as link, HTML description and RFC 822 pubDate', () => {
     const [document] = buildFeedDocuments();
     if (document === undefined) throw new Error('no document');
     const feed = parseRssFeed(renderRssFeed(buildFeedModel('rss')));
@@ -61,12 +61,12 @@ describe('renderRssFeed', () => {
     expect(feed.items?.[0]).toEqual({
       guid: { value: `${BASE_URL}/stories/shenzhen`, isPermaLink: false },
       title: document.title,
-      link: `${BASE_URL}/stories/shenzhen`,
+      link: `${BASE_URL}/read/shenzhen`,
       description: renderContentHtml(document, BASE_URL),
       pubDate: 'Fri, 05 Jul 2024 15:33:01 GMT',
       categories: [{ name: '🌳' }],
     });
-    expect(feed.items?.[0]?.description).toContain(`<a href="${BASE_URL}/sources/25773905">[25773905]</a>`);
+    expect(feed.items?.[0]?.description).toContain(`<a href="${BASE_URL}/cited/25773905">[25773905]</a>`);
   });
 
   it('dates every item in RFC 822 with a four-digit year and GMT, at the version timestamp to the second', () => {

@@ -105,15 +105,40 @@ describe('handleHttpRequest: JSON routes', () => {
     expect(diff.metrics.paragraphs).toEqual({ from: 2, to: 3, delta: 1 });
   });
 
-  it('answers 400 when from or to is missing or not a version, 404 when a version is absent', async () => {
+  it('diffs the head against the version just below it when from and to are left out', async () => {
     const client = seededClient();
-    for (const query of ['', '?from=v0.9', '?to=v0.12', '?from=0.9&to=v0.12', '?from=v0.9&to=latest']) {
+    const byDefault = await client.getJson<{ from: string; to: string }>('/stories/alpha/diff');
+    expect([byDefault.from, byDefault.to]).toEqual(['v0.11', 'v0.12']);
+    const toOnly = await client.getJson<{ from: string; to: string }>('/stories/alpha/diff?to=v0.11');
+    expect([toOnly.from, toOnly.to]).toEqual(['v0.9', 'v0.11']);
+    const fromOnly = await client.getJson<{ from: string; to: string }>('/stories/alpha/diff?from=v0.9');
+    expect([fromOnly.from, fromOnly.to]).toEqual(['v0.9', 'v0.12']);
+  });
+
+  it('answers 400 when a story has no version before `to` to compare with', async () => {
+    const client = seededClient();
+    for (const target of ['/stories/beta/diff', '/stories/alpha/diff?to=v0.9']) {
+      const response = await client.request(target);
+      expect(response.status, target).toBe(400);
+      expect(bodyJson(response)).toMatchObject({
+        error: { code: 'bad_parameter', message: expect.stringContaining('first version') },
+      });
+    }
+  });
+
+  it('answers 400 when from or to is not a version, 404 naming what is absent', async () => {
+    const client = seededClient();
+    for (const query of ['?from=0.9&to=v0.12', '?from=v0.9&to=latest', '?to=', '?from=v1']) {
       const response = await client.request(`/stories/alpha/diff${query}`);
       expect(response.status, query).toBe(400);
       expect(bodyJson(response)).toMatchObject({ error: { code: 'bad_parameter' } });
     }
-    expect((await client.request('/stories/alpha/diff?from=v0.10&to=v0.12')).status).toBe(404);
-    expect((await client.request('/stories/nobody/diff?from=v0.9&to=v0.12')).status).toBe(404);
+    const missing = await client.request('/stories/alpha/diff?from=v0.10&to=v0.12');
+    expect(missing.status).toBe(404);
+    expect(bodyJson(missing)).toMatchObject({ error: { message: 'no version v0.10 of story alpha' } });
+    const nobody = await client.request('/stories/nobody/diff?from=v0.9&to=v0.12');
+    expect(nobody.status).toBe(404);
+    expect(bodyJson(nobody)).toMatchObject({ error: { message: 'no story nobody' } });
   });
 
   it('lists every story version citing a source, newest first, with the citing paragraphs only', async () => {
@@ -163,7 +188,7 @@ describe('handleHttpRequest: JSON routes', () => {
 });
 
 describe('handleHttpRequest: feeds', () => {
-  it('serves the latest feed as JSON Feed with one entry per story, id = the story URL', async () => {
+  it('serves the latest feed as JSON Feed with one entry per story, id = the story URL, url = its page', async () => {
     const response = await seededClient().request('/feeds/latest.json');
     expect(response.headers['content-type']).toBe('application/feed+json; charset=utf-8');
     expect(response.headers['cache-control']).toBe('public, max-age=60');
@@ -171,10 +196,10 @@ describe('handleHttpRequest: feeds', () => {
     expect(feed.version).toBe('https://jsonfeed.org/version/1.1');
     expect(feed.feed_url).toBe(`${BASE_URL}/feeds/latest.json`);
     expect(feed.items.map((item) => [item.id, item.url, item.title])).toEqual([
-      [`${BASE_URL}/stories/alpha`, `${BASE_URL}/stories/alpha`, 'Alpha latest'],
-      [`${BASE_URL}/stories/beta`, `${BASE_URL}/stories/beta`, 'Beta <only> & "version"'],
+      [`${BASE_URL}/stories/alpha`, `${BASE_URL}/read/alpha`, 'Alpha latest'],
+      [`${BASE_URL}/stories/beta`, `${BASE_URL}/read/beta`, 'Beta <only> & "version"'],
     ]);
-    expect(feed.items[0]?.content_html).toContain(`${BASE_URL}/sources/934f7ccc`);
+    expect(feed.items[0]?.content_html).toContain(`${BASE_URL}/cited/934f7ccc`);
   });
 
   it('keeps a story entry id when a new version arrives', async () => {

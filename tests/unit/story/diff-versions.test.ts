@@ -116,8 +116,8 @@ describe('diffVersions', () => {
       unit: 'CNY',
     });
     expect(diff.paragraphs.changed[0]?.words.filter((word) => word.op !== 'equal')).toEqual([
-      { op: 'removed', text: '80.3' },
-      { op: 'added', text: '90' },
+      { op: 'removed', text: '80.3 billion yuan' },
+      { op: 'added', text: '90 billion yuan' },
     ]);
   });
 
