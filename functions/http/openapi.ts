@@ -232,6 +232,13 @@ const PARAMETERS: Record<string, Json> = {
     description:
       'Version label; defaults to the version just below `to`. Without it, a `to` that is the first version is a 400.',
   },
+  file: {
+    name: 'file',
+    in: 'path',
+    required: true,
+    description: 'The stylesheet file named by the pages (`style.<content hash>.css`).',
+    schema: { type: 'string' },
+  },
   to: {
     name: 'to',
     in: 'query',
@@ -253,9 +260,11 @@ const CACHE_HEADERS: Json = {
   'Cache-Control': { schema: { type: 'string' } },
 };
 
-const errorResponse = (description: string): Json => ({
+const errorResponse = (description: string, page = false): Json => ({
   description,
-  content: { 'application/json': { schema: ref('Error') } },
+  content: page
+    ? { 'text/html': { schema: { type: 'string' } } }
+    : { 'application/json': { schema: ref('Error') } },
 });
 
 interface Operation {
@@ -268,6 +277,8 @@ interface Operation {
   notFound?: boolean;
   /** What a 404 means here, when not a missing story, version or source. */
   notFoundDescription?: string;
+  /** A page for people (SPEC §5): its errors are HTML pages. */
+  page?: boolean;
   tags: string[];
 }
 
@@ -410,6 +421,65 @@ function listOperations(): Operation[] {
       schema: { type: 'object' },
       tags: ['meta'],
     },
+    ...listPageOperations(),
+  ];
+}
+
+/** The pages for people of SPEC §5 (HTML, errors as HTML pages too) and their stylesheet. */
+function listPageOperations(): Operation[] {
+  const html = 'text/html';
+  const page = { contentType: html, schema: { type: 'string' }, page: true, tags: ['pages'] };
+  return [
+    {
+      path: '/',
+      operationId: 'readLatestStories',
+      summary:
+        'Page: the latest stories (title, version, time, first paragraph), paged, with the latest feeds.',
+      parameters: ['limit', 'cursor'],
+      ...page,
+    },
+    {
+      path: '/read/{storyId}',
+      operationId: 'readStory',
+      summary: "Page: the story's head version with its figures, metrics, version history and a chart.",
+      parameters: ['storyId'],
+      notFound: true,
+      ...page,
+    },
+    {
+      path: '/read/{storyId}/{version}',
+      operationId: 'readStoryVersion',
+      summary: 'Page: one version, with links to its raw text and to the changes from the version before.',
+      parameters: ['storyId', 'version'],
+      notFound: true,
+      ...page,
+    },
+    {
+      path: '/read/{storyId}/changes',
+      operationId: 'readStoryChanges',
+      summary: 'Page: the changes between two versions (defaults as for /diff).',
+      parameters: ['storyId', 'from', 'to'],
+      notFound: true,
+      ...page,
+    },
+    {
+      path: '/cited/{citationId}',
+      operationId: 'readSourceCitations',
+      summary: 'Page: the story versions that cite the source, with the citing paragraphs.',
+      parameters: ['citationId', 'limit', 'cursor'],
+      notFound: true,
+      ...page,
+    },
+    {
+      path: '/assets/{file}',
+      operationId: 'getStylesheet',
+      summary: "The pages' stylesheet; its name holds its content hash, so it is cached for a year.",
+      parameters: ['file'],
+      contentType: 'text/css',
+      schema: { type: 'string' },
+      notFound: true,
+      tags: ['pages'],
+    },
   ];
 }
 
@@ -417,13 +487,18 @@ function describePath(operation: Operation): Json {
   const parameters = operation.parameters.map((name) => ({ $ref: `#/components/parameters/${name}` }));
   const failures: Json = {
     '304': { description: 'Not modified (If-None-Match or If-Modified-Since).', headers: CACHE_HEADERS },
-    ...(parameters.length > 0 ? { '400': errorResponse('A parameter or the cursor is invalid.') } : {}),
+    ...(parameters.length > 0
+      ? { '400': errorResponse('A parameter or the cursor is invalid.', operation.page) }
+      : {}),
     ...(operation.notFound
       ? {
-          '404': errorResponse(operation.notFoundDescription ?? 'No such story, version or source.'),
+          '404': errorResponse(
+            operation.notFoundDescription ?? 'No such story, version or source.',
+            operation.page,
+          ),
         }
       : {}),
-    '500': errorResponse('Unexpected failure; no details are given.'),
+    '500': errorResponse('Unexpected failure; no details are given.', operation.page),
   };
   const get = {
     operationId: operation.operationId,
@@ -456,7 +531,7 @@ export function listOpenApiPaths(): string[] {
   return listOperations().map((operation) => operation.path);
 }
 
-/** Builds the OpenAPI 3.1 document of every route of SPEC §3; `serverUrl` becomes its only server. */
+/** Builds the OpenAPI 3.1 document of every route of SPEC §3 and §5; `serverUrl` becomes its only server. */
 export function buildOpenApiDocument(serverUrl?: string): Json {
   return {
     openapi: '3.1.0',

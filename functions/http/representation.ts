@@ -9,6 +9,8 @@ export interface Representation {
   cacheControl: string;
   /** The newest change among what the body shows; clamped to `now` and truncated to seconds. */
   lastModified: Date;
+  /** More headers to send with it (a page's Content-Security-Policy), on 200 and 304 alike. */
+  headers?: Readonly<Record<string, string>>;
 }
 
 export type ContentCoding = 'br' | 'gzip';
@@ -132,6 +134,7 @@ export function respondWithRepresentation(
     'last-modified': representation.lastModified.toUTCString(),
     'cache-control': representation.cacheControl,
     vary: 'Accept-Encoding',
+    ...representation.headers,
   };
   const ifNoneMatch = request.headers['if-none-match'];
   const ifModifiedSince = request.headers['if-modified-since'];

@@ -26,6 +26,8 @@ export interface RouteContext {
 export interface Route {
   pattern: string;
   serve: (context: RouteContext) => Promise<Representation>;
+  /** A page for people (SPEC §5): its errors are HTML pages, not JSON. */
+  page?: boolean;
 }
 
 const FEED_CONTENT_TYPES: Record<FeedFormat, string> = {
@@ -52,7 +54,8 @@ export function feedContentType(format: FeedFormat): string {
   return FEED_CONTENT_TYPES[format];
 }
 
-function newest(dates: Iterable<string>, now: Date): Date {
+/** The newest of some ISO timestamps as a Last-Modified date (the epoch when there are none). */
+export function newest(dates: Iterable<string>, now: Date): Date {
   let latest = EPOCH.getTime();
   for (const text of dates) {
     const time = Date.parse(text);
@@ -65,7 +68,7 @@ function jsonRepresentation(value: unknown, lastModified: Date, cacheControl = J
   return { contentType: JSON_TYPE, body: JSON.stringify(value), cacheControl, lastModified };
 }
 
-interface Paging {
+export interface Paging {
   page: PageRequest;
   /** The absolute URL of this page, with the request's limit and cursor. */
   selfUrl: string;
@@ -74,7 +77,7 @@ interface Paging {
 }
 
 /** Reads limit and cursor for a list whose canonical path is `path`; the cursor is bound to `scope`. */
-function readPaging(context: RouteContext, path: string, scope: string): Paging {
+export function readPaging(context: RouteContext, path: string, scope: string): Paging {
   const { query, baseUrl } = context.request;
   const limit = parseLimit(query.limit);
   const cursorText = query.cursor;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildOpenApiDocument, listOpenApiPaths } from '../../../functions/http/openapi.ts';
-import { ROUTES } from '../../../functions/http/routes.ts';
+import { ALL_ROUTES } from '../../../functions/http/route-table.ts';
+import { STYLESHEET_PATH } from '../../../functions/pages/stylesheet.ts';
 import { BASE_URL, bodyJson, bodyText, createClient, seedCorpus } from './http-harness.ts';
 import { MemoryStoryReader } from './memory-reader.ts';
 import { createValidator, type OpenApiDocument } from './openapi-validator.ts';
@@ -16,7 +17,7 @@ describe('OpenAPI document', () => {
     const document = await seededClient().getJson<OpenApiDocument>('/openapi.json');
     expect(document.openapi).toBe('3.1.0');
     expect(document.servers).toEqual([{ url: BASE_URL }]);
-    const expected = ROUTES.flatMap((route) =>
+    const expected = ALL_ROUTES.flatMap((route) =>
       route.pattern.includes('{format}')
         ? ['json', 'atom', 'rss'].map((format) => route.pattern.replace('{format}', format))
         : [route.pattern],
@@ -52,6 +53,14 @@ describe('OpenAPI document', () => {
       ['/ingest/errors', '/ingest/errors'],
       ['/health', '/health'],
       ['/openapi.json', '/openapi.json'],
+      ['/', '/'],
+      ['/', '/?limit=1'],
+      ['/read/{storyId}', '/read/alpha'],
+      ['/read/{storyId}/{version}', '/read/alpha/v0.9'],
+      ['/read/{storyId}/changes', '/read/alpha/changes'],
+      ['/read/{storyId}/changes', '/read/alpha/changes?from=v0.9&to=v0.12'],
+      ['/cited/{citationId}', '/cited/25773905'],
+      ['/assets/{file}', STYLESHEET_PATH],
     ];
     for (const [pathKey, target] of samples) {
       const response = await client.request(target);
@@ -67,6 +76,11 @@ describe('OpenAPI document', () => {
     expect(validate('/stories/{storyId}', '400', await client.request('/stories/..'))).toEqual([]);
     expect(validate('/stories', '400', await client.request('/stories?cursor=forged'))).toEqual([]);
     expect(validate('/sources/{citationId}', '404', await client.request('/sources/deadbeef'))).toEqual([]);
+    expect(validate('/read/{storyId}', '404', await client.request('/read/nobody'))).toEqual([]);
+    expect(validate('/read/{storyId}/changes', '400', await client.request('/read/beta/changes'))).toEqual(
+      [],
+    );
+    expect(validate('/cited/{citationId}', '404', await client.request('/cited/deadbeef'))).toEqual([]);
     expect(bodyJson(await client.request('/sources/deadbeef'))).toMatchObject({
       error: { code: 'not_found' },
     });

@@ -291,7 +291,6 @@ describe('handleHttpRequest: errors', () => {
   it('answers 404 not_found for unknown paths, stories, versions and sources', async () => {
     const client = seededClient();
     for (const path of [
-      '/',
       '/nope',
       '/stories/alpha/extra',
       '/stories/nobody',
