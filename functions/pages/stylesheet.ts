@@ -73,7 +73,7 @@ h3 { font-size: 1.05rem; margin: 1.5rem 0 0.5rem; }
 .table-wrap { overflow-x: auto; max-width: 100%; }
 table { border-collapse: collapse; width: 100%; font-size: 0.88rem; margin: 0.5rem 0 1rem; }
 caption { text-align: left; color: var(--muted); padding-bottom: 0.25rem; }
-th, td { text-align: left; padding: 0.35rem 0.5rem 0.35rem 0; border-bottom: 1px solid var(--rule); vertical-align: top; }
+th, td { overflow-wrap: break-word; text-align: left; padding: 0.35rem 0.5rem 0.35rem 0; border-bottom: 1px solid var(--rule); vertical-align: top; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; padding-right: 0; padding-left: 0.5rem; }
 dl.metrics { display: grid; grid-template-columns: repeat(auto-fill, minmax(9.5rem, 1fr)); gap: 0.75rem 1rem; margin: 0; }
 dl.metrics div { border-left: 3px solid var(--rule); padding-left: 0.6rem; }
@@ -82,7 +82,7 @@ dl.metrics dd { margin: 0; font-size: 1.15rem; font-variant-numeric: tabular-num
 .versions { padding-left: 1.25rem; font-family: system-ui, sans-serif; font-size: 0.95rem; }
 .versions li { margin: 0.2rem 0; }
 .chart { margin: 0.5rem 0 1rem; }
-.chart svg { display: block; width: 100%; height: auto; }
+.chart svg { display: block; width: 100%; max-width: 32rem; height: auto; }
 .chart .grid { stroke: var(--chart-grid); stroke-width: 1; }
 .chart .line { fill: none; stroke: var(--chart-line); stroke-width: 2.5; stroke-linejoin: round; stroke-linecap: round; }
 .chart .dot { fill: var(--chart-line); }

@@ -14,11 +14,13 @@ const SERIES: ReadonlyArray<[keyof Omit<ChartPoint, 'version'>, string]> = [
   ['citations', 'Citations'],
   ['uncitedParagraphs', 'Uncited paragraphs'],
 ];
-const WIDTH = 640;
+const WIDTH = 400;
 const LEFT = 12;
 const RIGHT = 12;
-const PANEL = 92;
-const PLOT = 52;
+const PANEL = 86;
+const PLOT = 42;
+/** Space above each panel's plot for its label. */
+const PLOT_TOP = 28;
 const AXIS = 28;
 const MAX_LABELS = 8;
 
@@ -36,8 +38,8 @@ function labelledIndexes(count: number): Set<number> {
 
 /**
  * How words, citations and uncited paragraphs moved across versions (oldest first): one small
- * panel per measure, each on its own scale, as inline SVG (no script), with a table as its text
- * alternative.
+ * panel per measure, each spanning its own lowest to highest value, as inline SVG (no script),
+ * with a table as its text alternative.
  */
 export function VersionChart(props: { points: ChartPoint[]; id: string }): JSX.Element {
   const { points } = props;
@@ -64,8 +66,13 @@ export function VersionChart(props: { points: ChartPoint[]; id: string }): JSX.E
         <desc id={`${props.id}-desc`}>{summary}</desc>
         {SERIES.map(([key, label], row) => {
           const top = row * PANEL;
-          const max = Math.max(1, ...points.map((point) => point[key]));
-          const yOf = (value: number): number => top + 24 + PLOT - (PLOT * value) / max;
+          const values = points.map((point) => point[key]);
+          const low = Math.min(...values, Number.POSITIVE_INFINITY);
+          const high = Math.max(...values, Number.NEGATIVE_INFINITY);
+          const span = high - low;
+          // Each panel spans its own lowest to highest value (labelled), so small moves show.
+          const yOf = (value: number): number =>
+            span > 0 ? PLOT_TOP + top + PLOT - (PLOT * (value - low)) / span : PLOT_TOP + top + PLOT / 2;
           const latest = last === undefined ? 0 : last[key];
           const coordinates = points.map(
             (point, i) => `${xOf(i, count).toFixed(1)},${yOf(point[key]).toFixed(1)}`,
@@ -75,21 +82,43 @@ export function VersionChart(props: { points: ChartPoint[]; id: string }): JSX.E
               <text class="label" x={LEFT} y={top + 16}>
                 {`${label}: ${formatNumber(latest)}`}
               </text>
-              <line class="grid" x1={LEFT} x2={WIDTH - RIGHT} y1={yOf(0)} y2={yOf(0)} />
-              <line
-                class="grid"
-                x1={LEFT}
-                x2={WIDTH - RIGHT}
-                y1={yOf(max)}
-                y2={yOf(max)}
-                stroke-dasharray="3 4"
-              />
-              <text x={WIDTH - RIGHT} y={yOf(max) - 4} text-anchor="end">
-                {formatNumber(max)}
-              </text>
+              {span > 0 ? (
+                <>
+                  <line
+                    class="grid"
+                    x1={LEFT}
+                    x2={WIDTH - RIGHT}
+                    y1={yOf(high)}
+                    y2={yOf(high)}
+                    stroke-dasharray="3 4"
+                  />
+                  <line
+                    class="grid"
+                    x1={LEFT}
+                    x2={WIDTH - RIGHT}
+                    y1={yOf(low)}
+                    y2={yOf(low)}
+                    stroke-dasharray="3 4"
+                  />
+                  <text x={WIDTH - RIGHT} y={top + 16} text-anchor="end">
+                    {`${formatNumber(low)} – ${formatNumber(high)}`}
+                  </text>
+                </>
+              ) : (
+                <line
+                  class="grid"
+                  x1={LEFT}
+                  x2={WIDTH - RIGHT}
+                  y1={yOf(low)}
+                  y2={yOf(low)}
+                  stroke-dasharray="3 4"
+                />
+              )}
               {count > 1 ? <polyline class="line" points={coordinates.join(' ')} /> : null}
               {points.map((point, i) => (
-                <circle class="dot" cx={xOf(i, count)} cy={yOf(point[key])} r="3.5" />
+                <circle class="dot" cx={xOf(i, count)} cy={yOf(point[key])} r="4">
+                  <title>{`${point.version}: ${formatNumber(point[key])}`}</title>
+                </circle>
               ))}
             </g>
           );

@@ -117,8 +117,12 @@ function diffTokensOf(from: string, to: string): WordChange[] {
   let added = '';
   let pendingSpace = '';
   const flush = (): void => {
-    if (removed) changes.push({ op: 'removed', text: removed });
-    if (added) changes.push({ op: 'added', text: added });
+    // A space both sides end with is kept text, not part of the change.
+    const space = removed && added ? (/\s+$/u.exec(removed)?.[0] ?? '') : '';
+    const kept = space && added.endsWith(space) ? space : '';
+    if (removed) changes.push({ op: 'removed', text: removed.slice(0, removed.length - kept.length) });
+    if (added) changes.push({ op: 'added', text: added.slice(0, added.length - kept.length) });
+    if (kept) changes.push({ op: 'equal', text: kept });
     removed = '';
     added = '';
   };
@@ -144,7 +148,9 @@ function diffTokensOf(from: string, to: string): WordChange[] {
         continue;
       }
       flush();
-      changes.push({ op: 'equal', text });
+      const previous = changes[changes.length - 1];
+      if (previous?.op === 'equal') previous.text += text;
+      else changes.push({ op: 'equal', text });
     }
   }
   flush();

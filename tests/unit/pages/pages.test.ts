@@ -115,7 +115,7 @@ describe('renderStoryPage', () => {
 
   it('draws words, citations and uncited paragraphs per version as inline SVG with a table as text alternative', () => {
     expect(html).toMatch(
-      /<svg viewBox="0 0 640 \d+" role="img" aria-labelledby="version-chart-title version-chart-desc"/,
+      /<svg viewBox="0 0 400 \d+" role="img" aria-labelledby="version-chart-title version-chart-desc"/,
     );
     expect(html).toContain('<polyline class="line"');
     expect(html).toContain('From v0.1 to v0.2: words 40 → 52, citations 1 → 3, uncited paragraphs 1 → 0.');

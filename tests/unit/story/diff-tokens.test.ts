@@ -88,6 +88,15 @@ describe('diffWordsOf', () => {
     ]);
   });
 
+  it('keeps a space both sides end with out of the change', () => {
+    expect(diffWordsOf('District aims to become', 'District now plans to become')).toEqual([
+      { op: 'equal', text: 'District ' },
+      { op: 'removed', text: 'aims' },
+      { op: 'added', text: 'now plans' },
+      { op: 'equal', text: ' to become' },
+    ]);
+  });
+
   it('gives back both texts from its pieces', () => {
     const from = 'Shenzhen invested 80.3 billion yuan in 2023, over 30 percent more.';
     const to = 'Shenzhen, the city, invested 95.1 billion yuan in 2024, nearly 40 percent more!';
