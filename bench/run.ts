@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
-const BENCHES = ['parse', 'fuzz', 'diff', 'ingest', 'api', 'start'];
+const BENCHES = ['parse', 'fuzz', 'diff', 'pages', 'ingest', 'api', 'start'];
 const only = process.argv.slice(2);
 let failed = 0;
 for (const name of BENCHES.filter((bench) => only.length === 0 || only.includes(bench))) {
