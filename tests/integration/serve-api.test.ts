@@ -260,7 +260,7 @@ describe('serve-api handler over ingested data', () => {
       '/stories?limit=0',
       '/stories?limit=201',
       '/sources/zz/feed.json',
-      '/stories/harbour/diff?from=v0.11',
+      '/stories/harbour/diff?from=v0.11&to=',
       '/stories/harbour/diff?from=v0.11&to=v9.9',
       '/nope',
     ];
