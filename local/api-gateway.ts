@@ -24,6 +24,8 @@ export interface ApiGatewayOptions {
   portVariable?: string;
   /** Called when the handler throws or returns something unusable (the client gets a 502). */
   onError?: (error: unknown) => void;
+  /** Largest request body passed on (default 10 MB, API Gateway's limit); larger ones get 413. */
+  maxBodyBytes?: number;
 }
 
 export interface ApiGateway {
@@ -45,6 +47,9 @@ export async function startApiGateway(options: ApiGatewayOptions): Promise<ApiGa
     void serveRequest(options, request, response);
   });
   server.keepAliveTimeout = 5_000;
+  // A client that sends its headers or body too slowly is cut off instead of holding a socket for ever.
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 30_000;
   const port = await new Promise<number>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) =>
       reject(
@@ -62,9 +67,22 @@ export async function startApiGateway(options: ApiGatewayOptions): Promise<ApiGa
   };
 }
 
+/** API Gateway's payload limit: a larger request body is refused with 413, never read into memory. */
+export const MAX_REQUEST_BODY_BYTES = 10 * 1024 * 1024;
+
+/** A request body the gateway refuses (413), or a request that broke off while it was read. */
+class RequestBodyError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 async function serveRequest(options: ApiGatewayOptions, request: IncomingMessage, response: ServerResponse) {
   try {
-    const body = await readBody(request);
+    const body = await readBody(request, options.maxBodyBytes ?? MAX_REQUEST_BODY_BYTES);
     const event = toApiGatewayEvent(request, body);
     let result: unknown;
     try {
@@ -76,9 +94,54 @@ async function serveRequest(options: ApiGatewayOptions, request: IncomingMessage
     }
     writeResult(response, result, options);
   } catch (error) {
+    if (error instanceof RequestBodyError) {
+      writeError(
+        response,
+        error.status,
+        error.status === 413 ? 'payload_too_large' : 'bad_request',
+        error.message,
+      );
+      return;
+    }
     options.onError?.(error);
     if (!response.headersSent) writeBadGateway(response, 'the request could not be handled');
     else response.destroy();
+  }
+}
+
+/**
+ * requestContext of the event: what API Gateway fills in, with the request id and the formatted
+ * time made only when a handler reads them.
+ */
+class LocalRequestContext {
+  readonly accountId = '000000000000';
+  readonly apiId = 'local';
+  readonly routeKey = '$default';
+  readonly stage = '$default';
+  private id: string | undefined;
+
+  constructor(
+    readonly domainName: string,
+    readonly http: APIGatewayProxyEventV2['requestContext']['http'],
+    readonly timeEpoch: number,
+  ) {}
+
+  get domainPrefix(): string {
+    return this.domainName.split('.')[0]?.split(':')[0] ?? this.domainName;
+  }
+
+  get requestId(): string {
+    this.id ??= randomUUID();
+    return this.id;
+  }
+
+  get time(): string {
+    return formatRequestTime(new Date(this.timeEpoch));
+  }
+
+  toJSON() {
+    const { id: _id, ...fields } = this;
+    return { ...fields, domainPrefix: this.domainPrefix, requestId: this.requestId, time: this.time };
   }
 }
 
@@ -86,60 +149,110 @@ async function serveRequest(options: ApiGatewayOptions, request: IncomingMessage
 export function toApiGatewayEvent(request: IncomingMessage, body: Buffer): APIGatewayProxyEventV2 {
   const url = request.url ?? '/';
   const queryAt = url.indexOf('?');
-  // HTTP APIs hand the Lambda the path percent-decoded, in rawPath as in requestContext.http.path.
+  // HTTP APIs hand the Lambda the path percent-decoded once, in rawPath as in requestContext.http.path.
   const rawPath = safeDecodePath(queryAt === -1 ? url : url.slice(0, queryAt));
   const rawQueryString = queryAt === -1 ? '' : url.slice(queryAt + 1);
   const headers: Record<string, string> = {};
   let cookies: string[] | undefined;
-  for (const [name, value] of Object.entries(request.headersDistinct)) {
-    if (!value) continue;
+  const raw = request.rawHeaders;
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = (raw[i] as string).toLowerCase();
+    const value = raw[i + 1] as string;
     if (name === 'cookie') {
       // HTTP APIs move cookies out of the headers into their own field.
-      cookies = value.flatMap((line) => line.split(/;\s*/)).filter((cookie) => cookie.length > 0);
+      cookies ??= [];
+      for (const cookie of value.split(/;\s*/)) if (cookie.length > 0) cookies.push(cookie);
       continue;
     }
-    headers[name] = value.join(',');
+    const previous = headers[name];
+    headers[name] = previous === undefined ? value : `${previous},${value}`;
   }
-  const sourceIp = (request.socket.remoteAddress ?? LOCAL_HOST).replace(/^::ffff:/, '');
-  const host = headers.host ?? `localhost:${request.socket.localPort ?? 0}`;
-  headers['x-forwarded-for'] ??= sourceIp;
-  headers['x-forwarded-proto'] ??= 'http';
-  headers['x-forwarded-port'] ??= String(request.socket.localPort ?? '');
-  const now = new Date();
+  const socket = request.socket;
+  const sourceIp = (socket.remoteAddress ?? LOCAL_HOST).replace(/^::ffff:/, '');
+  const host = headers.host ?? `localhost:${socket.localPort ?? 0}`;
+  // The gateway is the proxy: what it says of the connection replaces what a client claims.
+  headers['x-forwarded-for'] = headers['x-forwarded-for']
+    ? `${headers['x-forwarded-for']}, ${sourceIp}`
+    : sourceIp;
+  headers['x-forwarded-proto'] = 'http';
+  headers['x-forwarded-port'] = String(socket.localPort ?? '');
   const method = request.method ?? 'GET';
-  const contentType = headers['content-type'] ?? '';
-  const isText = TEXT_TYPES.test(contentType);
   const queryStringParameters = parseQuery(rawQueryString);
-  return {
+  const http = {
+    method,
+    path: rawPath,
+    protocol: `HTTP/${request.httpVersion}`,
+    sourceIp,
+    userAgent: headers['user-agent'] ?? '',
+  };
+  const event: APIGatewayProxyEventV2 = {
     version: '2.0',
     routeKey: '$default',
     rawPath,
     rawQueryString,
-    ...(cookies ? { cookies } : {}),
     headers,
-    ...(queryStringParameters ? { queryStringParameters } : {}),
-    requestContext: {
-      accountId: '000000000000',
-      apiId: 'local',
-      domainName: host,
-      domainPrefix: host.split('.')[0]?.split(':')[0] ?? host,
-      http: {
-        method,
-        path: rawPath,
-        protocol: `HTTP/${request.httpVersion}`,
-        sourceIp,
-        userAgent: headers['user-agent'] ?? '',
-      },
-      requestId: randomUUID(),
-      routeKey: '$default',
-      stage: '$default',
-      time: formatRequestTime(now),
-      timeEpoch: now.getTime(),
-    },
-    ...(body.length > 0
-      ? { body: isText ? body.toString('utf8') : body.toString('base64'), isBase64Encoded: !isText }
-      : { isBase64Encoded: false }),
+    requestContext: new LocalRequestContext(host, http, Date.now()),
+    isBase64Encoded: false,
   };
+  if (cookies) event.cookies = cookies;
+  if (queryStringParameters) event.queryStringParameters = queryStringParameters;
+  if (body.length > 0) {
+    const isText = TEXT_TYPES.test(headers['content-type'] ?? '');
+    event.body = isText ? body.toString('utf8') : body.toString('base64');
+    event.isBase64Encoded = !isText;
+  }
+  return event;
+}
+
+/** Node header lists per result header object: a prepared answer hands the same object every time. */
+const preparedHeaders = new WeakMap<object, Record<string, string | string[]>>();
+/** Bytes of recent result bodies: a prepared answer hands the same string every time. */
+const BODY_CACHE_ENTRIES = 32;
+const bodyBytes = new Map<string, Buffer>();
+
+function bodyOf(result: HandlerResult): Buffer {
+  const { body } = result;
+  if (body === undefined || body === '') return EMPTY;
+  const key = result.isBase64Encoded ? `b64:${body}` : body;
+  // Base64 keys get a prefix and so are new strings; only text bodies are cached by identity.
+  if (!result.isBase64Encoded) {
+    const cached = bodyBytes.get(key);
+    if (cached) return cached;
+  }
+  const bytes = Buffer.from(body, result.isBase64Encoded ? 'base64' : 'utf8');
+  if (!result.isBase64Encoded && bytes.length >= 1024) {
+    if (bodyBytes.size >= BODY_CACHE_ENTRIES) {
+      const oldest = bodyBytes.keys().next();
+      if (!oldest.done) bodyBytes.delete(oldest.value);
+    }
+    bodyBytes.set(key, bytes);
+  }
+  return bytes;
+}
+
+const EMPTY = Buffer.alloc(0);
+
+function headersOf(result: HandlerResult): Record<string, string | string[]> {
+  const source = result.headers;
+  const plain = !result.multiValueHeaders && !(result.cookies && result.cookies.length > 0);
+  if (plain && source) {
+    const cached = preparedHeaders.get(source);
+    if (cached) return cached;
+  }
+  const headers: Record<string, string | string[]> = {};
+  for (const [name, values] of Object.entries(result.multiValueHeaders ?? {})) {
+    headers[name.toLowerCase()] = values.map(String);
+  }
+  for (const [name, value] of Object.entries(source ?? {})) {
+    headers[name.toLowerCase()] = String(value);
+  }
+  if (result.cookies && result.cookies.length > 0) {
+    const existing = headers['set-cookie'];
+    headers['set-cookie'] = [...(existing === undefined ? [] : [existing].flat()), ...result.cookies];
+  }
+  delete headers['transfer-encoding'];
+  if (plain && source) preparedHeaders.set(source, headers);
+  return headers;
 }
 
 function writeResult(response: ServerResponse, result: unknown, options: ApiGatewayOptions) {
@@ -159,24 +272,11 @@ function writeResult(response: ServerResponse, result: unknown, options: ApiGate
     writeBadGateway(response, 'the API handler returned an invalid response');
     return;
   }
-  const headers: Record<string, string | string[]> = {};
-  for (const [name, values] of Object.entries(structured.multiValueHeaders ?? {})) {
-    headers[name.toLowerCase()] = values.map(String);
-  }
-  for (const [name, value] of Object.entries(structured.headers ?? {})) {
-    headers[name.toLowerCase()] = String(value);
-  }
-  if (structured.cookies && structured.cookies.length > 0) {
-    const existing = headers['set-cookie'];
-    headers['set-cookie'] = [...(existing === undefined ? [] : [existing].flat()), ...structured.cookies];
-  }
-  const body =
-    structured.body === undefined
-      ? Buffer.alloc(0)
-      : Buffer.from(structured.body, structured.isBase64Encoded ? 'base64' : 'utf8');
-  delete headers['transfer-encoding'];
+  const headers = headersOf(structured);
+  const body = bodyOf(structured);
+  // A HEAD answer may tell the length GET would send; every other answer tells its own.
   if (!(response.req.method === 'HEAD' && 'content-length' in headers)) {
-    headers['content-length'] = String(body.length);
+    response.setHeader('content-length', body.length);
   }
   response.writeHead(structured.statusCode, headers);
   // Node sends no body for HEAD, 204 and 304 on its own.
@@ -184,8 +284,20 @@ function writeResult(response: ServerResponse, result: unknown, options: ApiGate
 }
 
 function writeBadGateway(response: ServerResponse, message: string) {
-  const body = JSON.stringify({ error: { code: 'bad_gateway', message } });
-  response.writeHead(502, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+  writeError(response, 502, 'bad_gateway', message);
+}
+
+function writeError(response: ServerResponse, status: number, code: string, message: string) {
+  const body = JSON.stringify({ error: { code, message } });
+  if (response.headersSent) {
+    response.destroy();
+    return;
+  }
+  response.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(body),
+    ...(status === 413 ? { connection: 'close' } : {}),
+  });
   response.end(body);
 }
 
@@ -213,13 +325,42 @@ function formatRequestTime(date: Date): string {
   return `${pad(date.getUTCDate())}/${MONTHS[date.getUTCMonth()]}/${date.getUTCFullYear()}:${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())} +0000`;
 }
 
-function readBody(request: IncomingMessage): Promise<Buffer> {
+/**
+ * Reads a request body of at most `limit` bytes. GET and HEAD bodies are discarded (API Gateway does
+ * not pass them on); a larger declared or sent body is refused with 413 and the connection closed
+ * after the answer, so no client can make the gateway buffer without bound or wait forever.
+ */
+function readBody(request: IncomingMessage, limit: number): Promise<Buffer> {
+  const declared = Number(request.headers['content-length'] ?? 0);
+  if (declared > limit) return Promise.reject(tooLarge(request, limit));
+  const method = request.method ?? 'GET';
+  if (method === 'GET' || method === 'HEAD') {
+    if (!request.readableEnded) request.resume();
+    return Promise.resolve(EMPTY);
+  }
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => resolve(Buffer.concat(chunks)));
-    request.on('error', reject);
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        request.off('data', onData);
+        reject(tooLarge(request, limit));
+        return;
+      }
+      chunks.push(chunk);
+    };
+    request.on('data', onData);
+    request.on('end', () => resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)));
+    request.on('error', () => reject(new RequestBodyError(400, 'the request body broke off')));
+    request.on('aborted', () => reject(new RequestBodyError(400, 'the request body broke off')));
   });
+}
+
+function tooLarge(request: IncomingMessage, limit: number): RequestBodyError {
+  // The rest is never read: the answer closes the connection (writeError sends Connection: close).
+  request.pause();
+  return new RequestBodyError(413, `the request body is larger than ${limit} bytes`);
 }
 
 function closeGracefully(server: Server): Promise<void> {

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { S3Event } from 'aws-lambda';
 import { type ApiGateway, type ApiHandler, startApiGateway } from './api-gateway.ts';
+import { loadCursorSecret } from './cursor-secret.ts';
 import { deadLetterPath } from './dead-letters.ts';
 import { type DevLog, escapeControl } from './dev-log.ts';
 import { type Emulators, LOCAL_HOST, PortInUseError, startEmulators } from './emulators.ts';
@@ -85,6 +86,8 @@ export async function startDev(options: DevOptions): Promise<DevStack> {
     mkdirSync(dataDir, { recursive: true });
     lockDataDir(dataDir);
     cleanups.push(() => rmSync(join(dataDir, 'dev.pid'), { force: true }));
+    // Read by functions/serve-api.ts when it loads: cursors and ETags survive a restart.
+    process.env.CURSOR_SECRET ||= loadCursorSecret(dataDir);
     // The API listens last; find out now, not after the seeds, that its port is taken.
     await assertPortFree(options.port, 'PORT');
   });

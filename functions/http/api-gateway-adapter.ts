@@ -1,16 +1,39 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { type HttpRequest, type HttpResponse, resolveBaseUrl } from './types.ts';
 
+export interface RequestOptions {
+  /** PUBLIC_BASE_URL: wins over anything in the request. */
+  publicBaseUrl?: string | undefined;
+  /** TRUST_FORWARDED_HOST=true: X-Forwarded-Host names the public host (set only behind a proxy of ours). */
+  trustForwardedHost?: boolean | undefined;
+}
+
+const NO_QUERY: Record<string, string> = Object.freeze({}) as Record<string, string>;
+const UPPER_CASE = /[A-Z]/;
+/** Base64 text of prepared compressed bodies, so a hot body is encoded once, not per request. */
+const base64Bodies = new WeakMap<Uint8Array, string>();
+
+function lowerCaseHeaders(source: Record<string, string | undefined>): Record<string, string> {
+  for (const name in source) {
+    if (UPPER_CASE.test(name) || source[name] === undefined) {
+      const headers: Record<string, string> = {};
+      for (const [key, value] of Object.entries(source))
+        if (value !== undefined) headers[key.toLowerCase()] = value;
+      return headers;
+    }
+  }
+  // API Gateway HTTP APIs send header names in lower case: use them as they are.
+  return source as Record<string, string>;
+}
+
 /**
  * Turns an API Gateway HTTP API (payload 2.0) event into an HttpRequest: lower-case headers, the
- * stage prefix taken off the path, the base URL from PUBLIC_BASE_URL or the request.
+ * stage prefix taken off the path (which HTTP APIs hand over percent-decoded once), the base URL
+ * from PUBLIC_BASE_URL or the request.
  */
-export function toHttpRequest(event: APIGatewayProxyEventV2, publicBaseUrl?: string): HttpRequest {
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(event.headers ?? {})) {
-    if (value !== undefined) headers[name.toLowerCase()] = value;
-  }
-  if (event.cookies?.length) headers.cookie = event.cookies.join('; ');
+export function toHttpRequest(event: APIGatewayProxyEventV2, options: RequestOptions = {}): HttpRequest {
+  let headers = lowerCaseHeaders(event.headers ?? {});
+  if (event.cookies?.length) headers = { ...headers, cookie: event.cookies.join('; ') };
   const stage = event.requestContext.stage;
   const stagePrefix = stage && stage !== '$default' ? `/${stage}` : '';
   const rawPath = event.rawPath || '/';
@@ -18,26 +41,36 @@ export function toHttpRequest(event: APIGatewayProxyEventV2, publicBaseUrl?: str
     stagePrefix && (rawPath === stagePrefix || rawPath.startsWith(`${stagePrefix}/`))
       ? rawPath.slice(stagePrefix.length) || '/'
       : rawPath;
-  const query: Record<string, string> = {};
-  for (const [name, value] of Object.entries(event.queryStringParameters ?? {})) {
-    if (value !== undefined) query[name] = value;
+  let query = NO_QUERY;
+  const parameters = event.queryStringParameters;
+  if (parameters) {
+    query = {};
+    for (const [name, value] of Object.entries(parameters)) if (value !== undefined) query[name] = value;
   }
   return {
     method: event.requestContext.http.method.toUpperCase(),
     path,
     query,
     headers,
-    baseUrl: resolveBaseUrl({ publicBaseUrl, headers, stage }),
+    baseUrl: resolveBaseUrl({
+      publicBaseUrl: options.publicBaseUrl,
+      trustForwardedHost: options.trustForwardedHost,
+      headers,
+      stage,
+    }),
   };
 }
 
 /** Turns an HttpResponse into the structured API Gateway result; binary bodies travel base64-encoded. */
 export function toApiGatewayResult(response: HttpResponse): APIGatewayProxyStructuredResultV2 {
-  const binary = typeof response.body !== 'string';
-  return {
-    statusCode: response.status,
-    headers: response.headers,
-    body: binary ? Buffer.from(response.body).toString('base64') : (response.body as string),
-    isBase64Encoded: binary,
-  };
+  const { body } = response;
+  if (typeof body === 'string') {
+    return { statusCode: response.status, headers: response.headers, body, isBase64Encoded: false };
+  }
+  let encoded = base64Bodies.get(body);
+  if (encoded === undefined) {
+    encoded = Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('base64');
+    base64Bodies.set(body, encoded);
+  }
+  return { statusCode: response.status, headers: response.headers, body: encoded, isBase64Encoded: true };
 }

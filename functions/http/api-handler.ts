@@ -2,27 +2,35 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import type { StoryReader } from '../store/story-store.ts';
 import { toApiGatewayResult, toHttpRequest } from './api-gateway-adapter.ts';
 import { handleHttpRequest } from './handle-http-request.ts';
+import type { RepresentationCache } from './representation-cache.ts';
+import type { ApiDeps } from './types.ts';
 
 export interface ApiHandlerDeps {
   reader: StoryReader;
   cursorSecret: string;
   publicBaseUrl?: string | undefined;
   websubHub?: string | undefined;
+  /** TRUST_FORWARDED_HOST=true only where a proxy of the deployment sets X-Forwarded-Host. */
+  trustForwardedHost?: boolean | undefined;
+  /** Prepared answers kept per data generation (see RepresentationCache). */
+  representations?: RepresentationCache | undefined;
   log?: (error: unknown, path: string) => void;
 }
 
 /** Builds the API Gateway HTTP API (payload 2.0) handler over a StoryReader. */
 export function createApiHandler(deps: ApiHandlerDeps) {
+  const options = { publicBaseUrl: deps.publicBaseUrl, trustForwardedHost: deps.trustForwardedHost };
   return async function handleApiEvent(
     event: APIGatewayProxyEventV2,
   ): Promise<APIGatewayProxyStructuredResultV2> {
-    const request = toHttpRequest(event, deps.publicBaseUrl);
-    const response = await handleHttpRequest(request, {
+    const request = toHttpRequest(event, options);
+    const apiDeps: ApiDeps = {
       reader: deps.reader,
       cursorSecret: deps.cursorSecret,
       websubHub: deps.websubHub,
+      representations: deps.representations,
       log: (error) => deps.log?.(error, request.path),
-    });
-    return toApiGatewayResult(response);
+    };
+    return toApiGatewayResult(await handleHttpRequest(request, apiDeps));
   };
 }

@@ -3,12 +3,13 @@ import { ArchiveCorruptError } from '../store/archive-integrity.ts';
 import { HttpError } from './errors.ts';
 import { PAGE_HEADERS } from './page-routes.ts';
 import { splitPath } from './params.ts';
-import { baseHeaders, respondWithRepresentation } from './representation.ts';
+import { baseHeaders, respondPrepared, respondWithRepresentation } from './representation.ts';
 import { ALL_ROUTES, isPagePath } from './route-table.ts';
 import { matchRoute, type Route } from './routes.ts';
 import type { ApiDeps, HttpRequest, HttpResponse } from './types.ts';
 
 const ALLOWED_METHODS = 'GET, HEAD';
+const UPPER_CASE = /[A-Z]/;
 
 /** How an error is told: JSON `{"error":…}` on the API, an HTML page on the pages for people. */
 type ErrorForm = 'json' | 'page';
@@ -63,7 +64,16 @@ function findRoute(segments: string[]): { route: Route; params: Record<string, s
   return null;
 }
 
+/** The headers with lower-case names; the same object when they already are (API Gateway sends them so). */
 function lowerCaseHeaders(headers: Record<string, string>): Record<string, string> {
+  let lower = true;
+  for (const name in headers) {
+    if (UPPER_CASE.test(name) || typeof headers[name] !== 'string') {
+      lower = false;
+      break;
+    }
+  }
+  if (lower) return headers;
   const lowered: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
     if (typeof value === 'string') lowered[name.toLowerCase()] = value;
@@ -71,29 +81,58 @@ function lowerCaseHeaders(headers: Record<string, string>): Record<string, strin
   return lowered;
 }
 
+/** Below /read/ and /cited/, and on every page route, even an unknown or malformed path fails as a page. */
+function errorFormOf(request: HttpRequest): ErrorForm {
+  const segments = request.path.split('/').slice(1);
+  if (isPagePath(segments)) return 'page';
+  return findRoute(splitPath(request.path))?.route.page ? 'page' : 'json';
+}
+
+/** What a GET answer depends on: base URL, path and query (never the request's other headers). */
+function representationKey(request: HttpRequest): string {
+  let key = `${request.baseUrl}${request.path}`;
+  for (const name in request.query) key += `\n${name}=${request.query[name]}`;
+  return key;
+}
+
 /**
- * Answers one request of SPEC §3 or §5: routes it, validates its parameters, reads through `deps.reader` and
- * applies conditional GET, compression, CORS and HEAD. Never throws: an unexpected error is passed to
- * `deps.log` and becomes a bare 500.
+ * Answers one request of SPEC §3 or §5: routes it, validates its parameters, reads through `deps.reader`
+ * and applies conditional GET, compression, CORS and HEAD. With `deps.representations`, a GET or HEAD of
+ * an answer prepared for the current data is answered from memory before any routing, reading or
+ * rendering. Never throws: an unexpected error is passed to `deps.log` and becomes a bare 500.
  */
 export async function handleHttpRequest(request: HttpRequest, deps: ApiDeps): Promise<HttpResponse> {
-  const normalised: HttpRequest = { ...request, headers: lowerCaseHeaders(request.headers) };
-  // Below /read/ and /cited/ even an unknown path or a malformed one fails as a page.
-  let form: ErrorForm = isPagePath(normalised.path.split('/').slice(1)) ? 'page' : 'json';
+  const headers = lowerCaseHeaders(request.headers);
+  const normalised: HttpRequest = headers === request.headers ? request : { ...request, headers };
+  const clock = deps.now ?? (() => new Date());
   try {
     if (!normalised.path.startsWith('/')) throw new HttpError(404, 'not_found', 'no such path');
+    const { method } = normalised;
+    const cache = deps.representations;
+    const isRead = method === 'GET' || method === 'HEAD';
+    // /ingest/status is polled for an outcome that no change marker need announce: always read.
+    if (cache && isRead && !normalised.path.startsWith('/ingest/status')) {
+      const key = representationKey(normalised);
+      const found = cache.get(key, () => serveRoute(normalised, deps, clock));
+      const prepared = found instanceof Promise ? await found : found;
+      return respondPrepared(normalised, prepared, clock);
+    }
     const match = findRoute(splitPath(normalised.path));
     if (!match) throw new HttpError(404, 'not_found', 'no such path');
-    if (match.route.page) form = 'page';
-    if (normalised.method === 'OPTIONS') return preflightResponse();
-    if (normalised.method !== 'GET' && normalised.method !== 'HEAD') {
+    if (method === 'OPTIONS') return preflightResponse();
+    if (!isRead) {
       const error = new HttpError(405, 'method_not_allowed', 'only GET and HEAD are allowed here');
-      return errorResponse(normalised, error, form, { allow: ALLOWED_METHODS });
+      return errorResponse(normalised, error, errorFormOf(normalised), { allow: ALLOWED_METHODS });
     }
-    const now = deps.now?.() ?? new Date();
-    const representation = await match.route.serve({ request: normalised, params: match.params, deps, now });
-    return respondWithRepresentation(normalised, representation);
+    const representation = await match.route.serve({
+      request: normalised,
+      params: match.params,
+      deps,
+      now: clock(),
+    });
+    return respondWithRepresentation(normalised, representation, clock);
   } catch (error) {
+    const form = errorFormOf(normalised);
     if (error instanceof HttpError) return errorResponse(normalised, error, form);
     // A tampered archive object is a server-side fault the client cannot fix, but not a mystery: say so.
     if (error instanceof ArchiveCorruptError) {
@@ -103,4 +142,10 @@ export async function handleHttpRequest(request: HttpRequest, deps: ApiDeps): Pr
     deps.log?.(error);
     return errorResponse(normalised, new HttpError(500, 'internal', 'internal error'), form);
   }
+}
+
+async function serveRoute(request: HttpRequest, deps: ApiDeps, clock: () => Date) {
+  const match = findRoute(splitPath(request.path));
+  if (!match) throw new HttpError(404, 'not_found', 'no such path');
+  return match.route.serve({ request, params: match.params, deps, now: clock() });
 }

@@ -40,17 +40,11 @@ export function parseLimit(text: string | undefined): number {
   return limit;
 }
 
-/** Splits a raw path into percent-decoded segments; malformed %-encoding throws a 400. */
-export function splitPath(rawPath: string): string[] {
-  const trimmed = rawPath.length > 1 && rawPath.endsWith('/') ? rawPath.slice(0, -1) : rawPath;
-  return trimmed
-    .slice(1)
-    .split('/')
-    .map((segment) => {
-      try {
-        return decodeURIComponent(segment);
-      } catch {
-        throw badParameter('the path holds malformed percent-encoding');
-      }
-    });
+/**
+ * Splits a path into segments. The path arrives decoded once (API Gateway HTTP APIs decode rawPath),
+ * so a `%` left in it is part of the name: decoding again would let `other%252D1` reach `other-1`.
+ */
+export function splitPath(path: string): string[] {
+  const trimmed = path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
+  return trimmed.slice(1).split('/');
 }

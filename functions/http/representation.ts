@@ -9,33 +9,64 @@ export interface Representation {
   cacheControl: string;
   /** The newest change among what the body shows; clamped to `now` and truncated to seconds. */
   lastModified: Date;
-  /** More headers to send with it (a page's Content-Security-Policy), on 200 and 304 alike. */
+  /** More headers of this answer (e.g. a Content-Security-Policy), sent with 200, HEAD and 304. */
   headers?: Readonly<Record<string, string>>;
 }
 
 export type ContentCoding = 'br' | 'gzip';
+type Coding = ContentCoding | 'identity';
+
+/**
+ * One variant of a prepared representation: its body and the header objects of each answer, built
+ * once and handed out as they are (callers must not change them).
+ */
+interface Variant {
+  etag: string;
+  body: string | Buffer;
+  ok: Record<string, string>;
+  head: Record<string, string>;
+  notModified: Record<string, string>;
+}
+
+/**
+ * A representation made ready to answer many requests: its UTF-8 bytes, ETag and Last-Modified text
+ * computed once, its compressed variants and header objects built on first use.
+ */
+export interface PreparedRepresentation {
+  readonly representation: Representation;
+  /** The strong ETag of the identity body. */
+  readonly etag: string;
+  /** The ETags of the identity, gzip and br variants, for an If-None-Match compared as it came. */
+  readonly variantEtags: readonly string[];
+  /** UTF-8 length of the identity body. */
+  readonly byteLength: number;
+  readonly lastModifiedTime: number;
+  readonly variants: Partial<Record<Coding, Variant>>;
+}
 
 /** Bodies shorter than this are sent as they are: compressing them gains nothing. */
 const MIN_COMPRESS_BYTES = 256;
-const COMPRESSED_CACHE_ENTRIES = 64;
-const compressedCache = new Map<string, Buffer>();
+const CODING_MEMO_LIMIT = 256;
+const codingMemo = new Map<string, ContentCoding | null>();
 
-/** Headers every response carries. */
+const BASE_HEADERS: Readonly<Record<string, string>> = {
+  'x-content-type-options': 'nosniff',
+  'access-control-allow-origin': '*',
+  'access-control-expose-headers': 'ETag, Last-Modified, Content-Encoding',
+};
+
+/** Headers every response carries (a fresh object the caller may extend). */
 export function baseHeaders(): Record<string, string> {
-  return {
-    'x-content-type-options': 'nosniff',
-    'access-control-allow-origin': '*',
-    'access-control-expose-headers': 'ETag, Last-Modified, Content-Encoding',
-  };
+  return { ...BASE_HEADERS };
 }
 
 /** The strong entity tag of the uncompressed body: base64url of its SHA-256, truncated, quoted. */
-export function computeEtag(body: string): string {
-  return `"${createHash('sha256').update(body, 'utf8').digest('base64url').slice(0, 27)}"`;
+export function computeEtag(body: string | Buffer): string {
+  return `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
 }
 
-function codedEtag(etag: string, coding: ContentCoding | null): string {
-  return coding ? `${etag.slice(0, -1)}-${coding}"` : etag;
+function codedEtag(etag: string, coding: Coding): string {
+  return coding === 'identity' ? etag : `${etag.slice(0, -1)}-${coding}"`;
 }
 
 /**
@@ -66,27 +97,76 @@ export function chooseContentCoding(header: string | undefined): ContentCoding |
   return br >= gzip ? 'br' : 'gzip';
 }
 
-function compressBody(body: string, coding: ContentCoding, etag: string): Buffer {
-  const key = `${coding}:${etag}`;
-  const cached = compressedCache.get(key);
-  if (cached) return cached;
-  const input = Buffer.from(body, 'utf8');
-  const compressed =
-    coding === 'br'
-      ? brotliCompressSync(input, {
-          params: {
-            [zlibConstants.BROTLI_PARAM_QUALITY]: 5,
-            [zlibConstants.BROTLI_PARAM_MODE]: zlibConstants.BROTLI_MODE_TEXT,
-            [zlibConstants.BROTLI_PARAM_SIZE_HINT]: input.length,
-          },
-        })
-      : gzipSync(input);
-  if (compressedCache.size >= COMPRESSED_CACHE_ENTRIES) {
-    const oldest = compressedCache.keys().next();
-    if (!oldest.done) compressedCache.delete(oldest.value);
-  }
-  compressedCache.set(key, compressed);
-  return compressed;
+/** chooseContentCoding, remembered per header text (clients send a handful of distinct values). */
+function memoContentCoding(header: string | undefined): ContentCoding | null {
+  if (!header) return null;
+  const known = codingMemo.get(header);
+  if (known !== undefined) return known;
+  const coding = chooseContentCoding(header);
+  if (codingMemo.size >= CODING_MEMO_LIMIT) codingMemo.clear();
+  codingMemo.set(header, coding);
+  return coding;
+}
+
+function compress(input: Buffer, coding: ContentCoding): Buffer {
+  return coding === 'br'
+    ? brotliCompressSync(input, {
+        params: {
+          [zlibConstants.BROTLI_PARAM_QUALITY]: 5,
+          [zlibConstants.BROTLI_PARAM_MODE]: zlibConstants.BROTLI_MODE_TEXT,
+          [zlibConstants.BROTLI_PARAM_SIZE_HINT]: input.length,
+        },
+      })
+    : gzipSync(input);
+}
+
+/** Truncates to whole seconds (HTTP dates have no fraction) and keeps it no later than `now`. */
+export function clampLastModified(date: Date, now: Date): Date {
+  const time = Number.isFinite(date.getTime()) ? Math.min(date.getTime(), now.getTime()) : 0;
+  return new Date(Math.floor(time / 1000) * 1000);
+}
+
+/** Computes what every answer of `representation` shares: its bytes' ETag and length. */
+export function prepareRepresentation(representation: Representation): PreparedRepresentation {
+  const bytes = Buffer.from(representation.body, 'utf8');
+  const etag = computeEtag(bytes);
+  return {
+    representation,
+    etag,
+    variantEtags: [etag, codedEtag(etag, 'gzip'), codedEtag(etag, 'br')],
+    byteLength: bytes.byteLength,
+    lastModifiedTime: representation.lastModified.getTime(),
+    variants: {},
+  };
+}
+
+function buildVariant(prepared: PreparedRepresentation, coding: Coding): Variant {
+  const { representation } = prepared;
+  const etag = codedEtag(prepared.etag, coding);
+  const body =
+    coding === 'identity' ? representation.body : compress(Buffer.from(representation.body), coding);
+  const length = typeof body === 'string' ? prepared.byteLength : body.byteLength;
+  const notModified = {
+    ...BASE_HEADERS,
+    ...representation.headers,
+    etag,
+    'last-modified': representation.lastModified.toUTCString(),
+    'cache-control': representation.cacheControl,
+    vary: 'Accept-Encoding',
+  };
+  const ok: Record<string, string> = { ...notModified, 'content-type': representation.contentType };
+  if (coding !== 'identity') ok['content-encoding'] = coding;
+  // HEAD tells the length GET would send (RFC 9110 §9.3.2), with no body.
+  const head = { ...ok, 'content-length': String(length) };
+  return { etag, body, ok, head, notModified };
+}
+
+function variantOf(prepared: PreparedRepresentation, coding: Coding): Variant {
+  const known = prepared.variants[coding];
+  if (known) return known;
+  const variant = buildVariant(prepared, coding);
+  prepared.variants[coding] = variant;
+  return variant;
 }
 
 /** The opaque tags of an If-None-Match list with `W/` dropped (GET compares weakly), or `*`. */
@@ -103,55 +183,52 @@ function matchesIfNoneMatch(header: string, etag: string): boolean {
   });
 }
 
-function notModifiedSince(header: string, lastModified: Date): boolean {
+/** RFC 9110 §13.1.3: a date that is not a date, or lies in the future, is ignored. */
+function notModifiedSince(header: string, lastModifiedTime: number, now: number): boolean {
   const since = Date.parse(header);
-  return Number.isFinite(since) && lastModified.getTime() <= since;
-}
-
-/** Truncates to whole seconds (HTTP dates have no fraction) and keeps it no later than `now`. */
-export function clampLastModified(date: Date, now: Date): Date {
-  const time = Number.isFinite(date.getTime()) ? Math.min(date.getTime(), now.getTime()) : 0;
-  return new Date(Math.floor(time / 1000) * 1000);
+  return Number.isFinite(since) && since <= now && lastModifiedTime <= since;
 }
 
 /**
- * Turns a representation into the response for a GET or HEAD: ETag and Last-Modified, 304 on a
- * matching If-None-Match (or, without one, an If-Modified-Since not older than Last-Modified),
- * br/gzip per Accept-Encoding with its own strong ETag, and an empty body for HEAD.
+ * Answers a GET or HEAD from a prepared representation: If-None-Match first (304 with no body), then
+ * If-Modified-Since (only without If-None-Match, and never a date in the future), then the br, gzip or
+ * identity variant per Accept-Encoding, each with its own strong ETag; an empty body for HEAD. Hashes,
+ * measures and compresses nothing that was prepared before.
  */
+export function respondPrepared(
+  request: HttpRequest,
+  prepared: PreparedRepresentation,
+  clock: () => Date,
+): HttpResponse {
+  const { headers } = request;
+  const coding =
+    prepared.byteLength >= MIN_COMPRESS_BYTES
+      ? (memoContentCoding(headers['accept-encoding']) ?? 'identity')
+      : 'identity';
+  const ifNoneMatch = headers['if-none-match'];
+  if (ifNoneMatch !== undefined) {
+    if (prepared.variantEtags.includes(ifNoneMatch) || matchesIfNoneMatch(ifNoneMatch, prepared.etag)) {
+      return { status: 304, headers: variantOf(prepared, coding).notModified, body: '' };
+    }
+  } else {
+    const ifModifiedSince = headers['if-modified-since'];
+    if (
+      ifModifiedSince !== undefined &&
+      notModifiedSince(ifModifiedSince, prepared.lastModifiedTime, clock().getTime())
+    ) {
+      return { status: 304, headers: variantOf(prepared, coding).notModified, body: '' };
+    }
+  }
+  const variant = variantOf(prepared, coding);
+  if (request.method === 'HEAD') return { status: 200, headers: variant.head, body: '' };
+  return { status: 200, headers: variant.ok, body: variant.body };
+}
+
+/** Prepares and answers in one step, for answers that are not kept (no cache configured). */
 export function respondWithRepresentation(
   request: HttpRequest,
   representation: Representation,
+  clock: () => Date = () => new Date(),
 ): HttpResponse {
-  const identityEtag = computeEtag(representation.body);
-  const bodyBytes = Buffer.byteLength(representation.body, 'utf8');
-  const coding =
-    bodyBytes >= MIN_COMPRESS_BYTES ? chooseContentCoding(request.headers['accept-encoding']) : null;
-  const etag = codedEtag(identityEtag, coding);
-  const headers: Record<string, string> = {
-    ...baseHeaders(),
-    etag,
-    'last-modified': representation.lastModified.toUTCString(),
-    'cache-control': representation.cacheControl,
-    vary: 'Accept-Encoding',
-    ...representation.headers,
-  };
-  const ifNoneMatch = request.headers['if-none-match'];
-  const ifModifiedSince = request.headers['if-modified-since'];
-  const notModified =
-    ifNoneMatch !== undefined
-      ? matchesIfNoneMatch(ifNoneMatch, identityEtag)
-      : ifModifiedSince !== undefined && notModifiedSince(ifModifiedSince, representation.lastModified);
-  if (notModified) return { status: 304, headers, body: '' };
-  headers['content-type'] = representation.contentType;
-  if (coding) headers['content-encoding'] = coding;
-  const body = coding ? compressBody(representation.body, coding, identityEtag) : representation.body;
-  if (request.method === 'HEAD') {
-    // HEAD tells the length GET would send (RFC 9110 §9.3.2), with no body.
-    headers['content-length'] = String(
-      typeof body === 'string' ? Buffer.byteLength(body, 'utf8') : body.byteLength,
-    );
-    return { status: 200, headers, body: '' };
-  }
-  return { status: 200, headers, body };
+  return respondPrepared(request, prepareRepresentation(representation), clock);
 }

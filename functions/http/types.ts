@@ -1,9 +1,13 @@
 import type { StoryReader } from '../store/story-store.ts';
+import type { RepresentationCache } from './representation-cache.ts';
 
 /** A request as the HTTP layer sees it: no AWS types; the adapter fills it in. */
 export interface HttpRequest {
   method: string;
-  /** The raw path, still percent-encoded, without the stage prefix: `/stories/abc`. */
+  /**
+   * The path as API Gateway hands it, without the stage prefix: HTTP APIs percent-decode rawPath
+   * once, so `/stories/other%252D1` arrives as `/stories/other%2D1` and is never decoded again.
+   */
   path: string;
   /** Decoded query parameters (a repeated name arrives comma-joined, as API Gateway sends it). */
   query: Record<string, string>;
@@ -29,6 +33,8 @@ export interface ApiDeps {
   /** WEBSUB_HUB: feeds name it as their `rel="hub"` when set. */
   websubHub?: string | undefined;
   now?: () => Date;
+  /** Prepared answers kept per data generation; without it every request reads and renders. */
+  representations?: RepresentationCache | undefined;
   /** Receives unexpected errors (the client only sees `internal error`). */
   log?: (error: unknown) => void;
 }
@@ -40,6 +46,11 @@ export interface BaseUrlSource {
   headers: Record<string, string | undefined>;
   /** The API Gateway stage; appended as a path prefix unless it is `$default`. */
   stage?: string | undefined;
+  /**
+   * True only where the deployment says a proxy of its own sets X-Forwarded-Host (TRUST_FORWARDED_HOST);
+   * otherwise any client could choose the host of the links in cacheable answers.
+   */
+  trustForwardedHost?: boolean | undefined;
 }
 
 const HOST_PATTERN = /^[A-Za-z0-9.-]+(?::\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](?::\d{1,5})?$/;
@@ -47,7 +58,8 @@ const STAGE_PATTERN = /^[A-Za-z0-9._-]{1,128}$/;
 
 /**
  * Computes the absolute base URL of the API (no trailing slash): PUBLIC_BASE_URL when set, else
- * X-Forwarded-Proto/X-Forwarded-Host, then Host, with the stage appended when it is not `$default`.
+ * X-Forwarded-Proto with Host (X-Forwarded-Host instead only when `trustForwardedHost`), with the
+ * stage appended when it is not `$default`.
  * A malformed host header falls back to `localhost`, so a client cannot inject text into feed links.
  */
 export function resolveBaseUrl(source: BaseUrlSource): string {
@@ -60,7 +72,7 @@ export function resolveBaseUrl(source: BaseUrlSource): string {
   };
   const forwardedProto = header('x-forwarded-proto')?.toLowerCase();
   const proto = forwardedProto === 'https' || forwardedProto === 'http' ? forwardedProto : 'http';
-  const candidate = header('x-forwarded-host') ?? header('host');
+  const candidate = (source.trustForwardedHost ? header('x-forwarded-host') : undefined) ?? header('host');
   const host = candidate && HOST_PATTERN.test(candidate) ? candidate.toLowerCase() : 'localhost';
   const stage = source.stage;
   const prefix = stage && stage !== '$default' && STAGE_PATTERN.test(stage) ? `/${stage}` : '';

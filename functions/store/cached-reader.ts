@@ -1,43 +1,67 @@
+import type { FreshnessGate } from './freshness-gate.ts';
 import type { StoryReader } from './story-store.ts';
 
-/**
- * Wraps a StoryReader with a short-lived in-memory cache (per Lambda instance), so hot feeds are not
- * re-read on every request. Entries live `ttlMs` (default 2 s), well inside the 5 s in which a new
- * version must show in every route; failed reads are not cached.
- */
-export function cacheStoryReader(reader: StoryReader, ttlMs = 2000, maxEntries = 500): StoryReader {
-  if (ttlMs <= 0) return reader;
-  const entries = new Map<string, { expires: number; value: Promise<unknown> }>();
+/** Reader methods are named for what they read; anything else (a write) passes through uncached. */
+const READ_METHOD = /^(get|list|read|find|has|count)[A-Z]/;
 
-  function cached<A extends unknown[], R>(name: string, read: (...args: A) => Promise<R>) {
-    return (...args: A): Promise<R> => {
-      const key = `${name}:${JSON.stringify(args)}`;
-      const now = Date.now();
+/** Not cached: a client polls it for the outcome of the upload it just made. */
+const UNCACHED = new Set(['getIngestStatus']);
+
+interface Entry {
+  generation: number;
+  value: Promise<unknown>;
+}
+
+/**
+ * Wraps a StoryReader with an in-memory cache (per Lambda instance) keyed by data generation: a read
+ * is answered from memory while the gate's generation is the one it was read in, and read again
+ * after the change marker moved. Every read method (get…, list…, read…, find…) is cached, including
+ * ones added to StoryReader later; failed reads are not kept.
+ */
+export function cacheStoryReader<R extends StoryReader>(reader: R, gate: FreshnessGate, maxEntries = 500): R {
+  const entries = new Map<string, Entry>();
+  const wrappers = new Map<PropertyKey, unknown>();
+
+  function cached(name: string, read: (...args: unknown[]) => Promise<unknown>) {
+    return async (...args: unknown[]): Promise<unknown> => {
+      const generation = await gate.current();
+      const key =
+        args.length === 1 && typeof args[0] === 'string'
+          ? `${name}\n${args[0]}`
+          : `${name}\n${JSON.stringify(args)}`;
       const hit = entries.get(key);
-      if (hit && hit.expires > now) return hit.value as Promise<R>;
+      if (hit && hit.generation === generation) return hit.value;
       if (entries.size >= maxEntries) {
-        for (const [staleKey, entry] of entries) if (entry.expires <= now) entries.delete(staleKey);
+        for (const [oldKey, entry] of entries) if (entry.generation !== generation) entries.delete(oldKey);
         if (entries.size >= maxEntries) entries.clear();
       }
-      const value = read(...args);
-      entries.set(key, { expires: now + ttlMs, value });
-      value.catch(() => entries.delete(key));
+      const value = read.apply(reader, args);
+      const entry = { generation, value };
+      entries.set(key, entry);
+      value.catch(() => {
+        if (entries.get(key) === entry) entries.delete(key);
+      });
       return value;
     };
   }
 
-  return {
-    listStories: cached('listStories', (page) => reader.listStories(page)),
-    listLatestVersions: cached('listLatestVersions', (page) => reader.listLatestVersions(page)),
-    getHead: cached('getHead', (storyId) => reader.getHead(storyId)),
-    listVersionLabels: cached('listVersionLabels', (storyId) => reader.listVersionLabels(storyId)),
-    listVersions: cached('listVersions', (storyId, page) => reader.listVersions(storyId, page)),
-    getVersion: cached('getVersion', (storyId, version) => reader.getVersion(storyId, version)),
-    getRawText: cached('getRawText', (storyId, version) => reader.getRawText(storyId, version)),
-    listSourceCitations: cached('listSourceCitations', (id, page) => reader.listSourceCitations(id, page)),
-    listSourceStories: cached('listSourceStories', (id, page) => reader.listSourceStories(id, page)),
-    listIngestErrors: cached('listIngestErrors', (page) => reader.listIngestErrors(page)),
-    // Not cached: a client polls it for the outcome of the upload it just made.
-    getIngestStatus: (key) => reader.getIngestStatus(key),
-  };
+  return new Proxy(reader, {
+    get(target, property, receiver) {
+      const member: unknown = Reflect.get(target, property, receiver);
+      if (
+        typeof member !== 'function' ||
+        typeof property !== 'string' ||
+        !READ_METHOD.test(property) ||
+        UNCACHED.has(property)
+      ) {
+        return member;
+      }
+      let wrapper = wrappers.get(property);
+      if (!wrapper) {
+        wrapper = cached(property, member as (...args: unknown[]) => Promise<unknown>);
+        wrappers.set(property, wrapper);
+      }
+      return wrapper;
+    },
+  });
 }

@@ -142,6 +142,57 @@ describe('startApiGateway', () => {
     expect(await response.json()).toEqual({ ok: true });
   });
 
+  it('decodes the path once, as HTTP APIs do: %252D arrives as %2D, never as -', async () => {
+    const seen: APIGatewayProxyEventV2[] = [];
+    const base = await serve(echoEvents(seen));
+    await fetch(`${base}/stories/other%252D1`);
+    expect(seen[0]?.rawPath).toBe('/stories/other%2D1');
+  });
+
+  it('refuses a request body over the limit with 413 without reading it, and never calls the handler', async () => {
+    const seen: APIGatewayProxyEventV2[] = [];
+    gateway = await startApiGateway({ handler: echoEvents(seen), port: 0, maxBodyBytes: 1024 });
+    const base = `http://127.0.0.1:${gateway.port}`;
+    const declared = await fetch(`${base}/ingest`, { method: 'POST', body: 'x'.repeat(2048) });
+    expect(declared.status).toBe(413);
+    expect(((await declared.json()) as { error: { code: string } }).error.code).toBe('payload_too_large');
+    const chunks = new ReadableStream({
+      start(controller) {
+        for (let i = 0; i < 8; i += 1) controller.enqueue(new TextEncoder().encode('y'.repeat(512)));
+        controller.close();
+      },
+    });
+    const streamed = await fetch(`${base}/ingest`, {
+      method: 'POST',
+      body: chunks,
+      duplex: 'half',
+    } as RequestInit);
+    expect(streamed.status).toBe(413);
+    const small = await fetch(`${base}/ingest`, { method: 'POST', body: 'z'.repeat(100) });
+    expect(small.status).toBe(200);
+    expect(seen.map((event) => event.body)).toEqual(['z'.repeat(100)]);
+  });
+
+  it('discards the body of a GET instead of passing it on', async () => {
+    const seen: APIGatewayProxyEventV2[] = [];
+    const base = await serve(echoEvents(seen));
+    const { request } = await import('node:http');
+    const status = await new Promise<number>((resolve, reject) => {
+      const call = request(
+        `${base}/stories`,
+        { method: 'GET', headers: { 'content-length': '5' } },
+        (answer) => {
+          answer.resume();
+          resolve(answer.statusCode ?? 0);
+        },
+      );
+      call.on('error', reject);
+      call.end('hello');
+    });
+    expect(status).toBe(200);
+    expect(seen[0]?.body).toBeUndefined();
+  });
+
   it('names PORT when the port is taken', async () => {
     gateway = await startApiGateway({ handler: echoEvents([]), port: 0 });
     await expect(startApiGateway({ handler: echoEvents([]), port: gateway.port })).rejects.toThrow(/PORT/);

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -130,6 +130,11 @@ describe('npm start (the embedded default)', () => {
     );
     expect((await runStoryfeed(['dlq'], { cwd: project, env })).stdout).toContain('no dead letters');
 
+    const firstPage = await fetch(`${api}/stories?limit=1`);
+    const { next } = (await firstPage.json()) as { next: string };
+    const pageEtag = firstPage.headers.get('etag');
+    expect(statSync(join(dataDir, 'cursor-secret')).mode & 0o777).toBe(0o600);
+
     first.child.kill('SIGTERM');
     await first.closed;
     expect(first.output()).toContain('stopped');
@@ -141,6 +146,9 @@ describe('npm start (the embedded default)', () => {
     expect(stories.body.items.map((item) => item.storyId).sort()).toEqual(
       ['cli-story', 'sdk-story', 'watched', SEED_STORY].sort(),
     );
+    // The cursor secret lives in the data folder: cursors and ETags survive the restart.
+    expect((await fetch(next)).status).toBe(200);
+    expect((await fetch(`${api}/stories?limit=1`)).headers.get('etag')).toBe(pageEtag);
     second.child.kill('SIGINT');
     expect(await second.closed).toBe(0);
   }, 90_000);

@@ -12,14 +12,24 @@ describe('resolveBaseUrl', () => {
     ).toBe('https://feeds.example.com');
   });
 
-  it('prefers X-Forwarded-Proto and X-Forwarded-Host over Host, and appends a named stage', () => {
+  it('takes X-Forwarded-Host over Host only where the deployment trusts it, and appends a named stage', () => {
     const headers = {
       'x-forwarded-proto': 'https',
       'x-forwarded-host': 'api.example.com',
       host: 'internal:8080',
     };
-    expect(resolveBaseUrl({ headers, stage: 'prod' })).toBe('https://api.example.com/prod');
-    expect(resolveBaseUrl({ headers, stage: '$default' })).toBe('https://api.example.com');
+    const trusted = { headers, trustForwardedHost: true };
+    expect(resolveBaseUrl({ ...trusted, stage: 'prod' })).toBe('https://api.example.com/prod');
+    expect(resolveBaseUrl({ ...trusted, stage: '$default' })).toBe('https://api.example.com');
+    expect(resolveBaseUrl({ ...trusted, publicBaseUrl: 'https://feeds.example.com' })).toBe(
+      'https://feeds.example.com',
+    );
+  });
+
+  it('ignores a client-sent X-Forwarded-Host by default, so it cannot poison cached links', () => {
+    const headers = { 'x-forwarded-host': 'evil.example', host: 'api.example.com' };
+    expect(resolveBaseUrl({ headers })).toBe('http://api.example.com');
+    expect(resolveBaseUrl({ headers, trustForwardedHost: false })).toBe('http://api.example.com');
   });
 
   it('falls back to Host and http, taking the first of comma-separated forwarded values', () => {
