@@ -8,12 +8,14 @@ import { createClients, requireEnv } from './store/clients.ts';
 import { DynamoStoryStore } from './store/dynamo-story-store.ts';
 import { FreshnessGate } from './store/freshness-gate.ts';
 import { S3BlobStore } from './store/s3-blob-store.ts';
+import { S3ResponseStore } from './store/s3-response-store.ts';
 import { ENV } from './store/table-definition.ts';
 
 const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'storyfeed-api' });
 const clients = createClients();
 const tableName = requireEnv(ENV.tableName);
-const blobs = new S3BlobStore(clients.s3, requireEnv(ENV.bucketName));
+const bucketName = requireEnv(ENV.bucketName);
+const blobs = new S3BlobStore(clients.s3, bucketName);
 const store = new DynamoStoryStore(clients.dynamo, tableName, blobs);
 // READ_CACHE_MS bounds how long after a write an answer may miss it (default 1000); 0 turns the caches off.
 const freshMs = Number(process.env.READ_CACHE_MS ?? 1000);
@@ -32,6 +34,8 @@ export const handler = createApiHandler({
   // The stack sets CURSOR_SECRET, and `npm start` keeps one in its data folder; without it (a bare
   // run) cursors and ETags are valid for this process only.
   cursorSecret: process.env.CURSOR_SECRET || randomBytes(32).toString('hex'),
+  // An answer over 6 MB (a Lambda response cannot carry it) is kept in the bucket and answered 303.
+  largeAnswers: new S3ResponseStore(clients.s3, bucketName),
   publicBaseUrl: process.env[ENV.publicBaseUrl],
   websubHub: process.env[ENV.websubHub]?.trim() || undefined,
   trustForwardedHost: process.env[ENV.trustForwardedHost] === 'true',

@@ -3,7 +3,7 @@ import type { StoryReader } from '../store/story-store.ts';
 import { toApiGatewayResult, toHttpRequest } from './api-gateway-adapter.ts';
 import { handleHttpRequest } from './handle-http-request.ts';
 import type { RepresentationCache } from './representation-cache.ts';
-import type { ApiDeps } from './types.ts';
+import type { ApiDeps, LargeAnswerStore } from './types.ts';
 
 export interface ApiHandlerDeps {
   reader: StoryReader;
@@ -14,6 +14,8 @@ export interface ApiHandlerDeps {
   trustForwardedHost?: boolean | undefined;
   /** Prepared answers kept per data generation (see RepresentationCache). */
   representations?: RepresentationCache | undefined;
+  /** Where answers over the response limit are kept (answered 303 to a short-lived URL). */
+  largeAnswers?: LargeAnswerStore | undefined;
   log?: (error: unknown, path: string) => void;
 }
 
@@ -29,6 +31,7 @@ export function createApiHandler(deps: ApiHandlerDeps) {
       cursorSecret: deps.cursorSecret,
       websubHub: deps.websubHub,
       representations: deps.representations,
+      largeAnswers: deps.largeAnswers,
       log: (error) => deps.log?.(error, request.path),
     };
     return toApiGatewayResult(await handleHttpRequest(request, apiDeps));

@@ -2,8 +2,14 @@ import { createPageLinks, renderErrorPage, STYLESHEET_PATH } from '../pages/inde
 import { ArchiveCorruptError } from '../store/archive-integrity.ts';
 import { HttpError } from './errors.ts';
 import { PAGE_HEADERS } from './page-routes.ts';
+import { isOversized, redirectOversized } from './oversized-answer.ts';
 import { splitPath } from './params.ts';
-import { baseHeaders, respondPrepared, respondWithRepresentation } from './representation.ts';
+import {
+  baseHeaders,
+  type PreparedRepresentation,
+  prepareRepresentation,
+  respondPrepared,
+} from './representation.ts';
 import { ALL_ROUTES, isPagePath } from './route-table.ts';
 import { matchRoute, type Route } from './routes.ts';
 import type { ApiDeps, HttpRequest, HttpResponse } from './types.ts';
@@ -114,8 +120,7 @@ export async function handleHttpRequest(request: HttpRequest, deps: ApiDeps): Pr
     if (cache && isRead && !normalised.path.startsWith('/ingest/status')) {
       const key = representationKey(normalised);
       const found = cache.get(key, () => serveRoute(normalised, deps, clock));
-      const prepared = found instanceof Promise ? await found : found;
-      return respondPrepared(normalised, prepared, clock);
+      return await respond(normalised, found instanceof Promise ? await found : found, deps, clock);
     }
     const match = findRoute(splitPath(normalised.path));
     if (!match) throw new HttpError(404, 'not_found', 'no such path');
@@ -130,7 +135,7 @@ export async function handleHttpRequest(request: HttpRequest, deps: ApiDeps): Pr
       deps,
       now: clock(),
     });
-    return respondWithRepresentation(normalised, representation, clock);
+    return await respond(normalised, prepareRepresentation(representation), deps, clock);
   } catch (error) {
     const form = errorFormOf(normalised);
     if (error instanceof HttpError) return errorResponse(normalised, error, form);
@@ -142,6 +147,18 @@ export async function handleHttpRequest(request: HttpRequest, deps: ApiDeps): Pr
     deps.log?.(error);
     return errorResponse(normalised, new HttpError(500, 'internal', 'internal error'), form);
   }
+}
+
+/** The conditional answer; a 200 too large for one response becomes a redirect to a stored copy. */
+function respond(
+  request: HttpRequest,
+  prepared: PreparedRepresentation,
+  deps: ApiDeps,
+  clock: () => Date,
+): HttpResponse | Promise<HttpResponse> {
+  const response = respondPrepared(request, prepared, clock);
+  if (response.status !== 200 || !isOversized(prepared)) return response;
+  return redirectOversized(request, prepared, deps.largeAnswers);
 }
 
 async function serveRoute(request: HttpRequest, deps: ApiDeps, clock: () => Date) {

@@ -6,7 +6,8 @@ import { diffVersions } from '../story/diff-versions.ts';
 import { openCursor, sealCursor } from './cursor.ts';
 import { readStoryVersion, resolveDiffPair } from './diff-request.ts';
 import { badParameter, HttpError, notFound } from './errors.ts';
-import { entryTextBudget, fitDocumentToFeed } from './feed-budget.ts';
+import { entryTextBudget, fitDocumentToFeed, renderFeedWithinLimit } from './feed-budget.ts';
+import { readPage } from './last-page.ts';
 import { buildOpenApiDocument } from './openapi.ts';
 import { parseCitationId, parseLimit, parseStoryId, parseVersionParam } from './params.ts';
 import { clampLastModified, type Representation } from './representation.ts';
@@ -117,13 +118,14 @@ interface FeedParts {
   changedAt: string[];
 }
 
-function feedRepresentation(
+async function feedRepresentation(
   context: RouteContext,
   format: FeedFormat,
   paging: Paging,
   page: Page<unknown>,
   parts: FeedParts,
-): Representation {
+  reload: (limit: number) => Promise<{ page: Page<unknown>; entries: FeedEntry[] }>,
+): Promise<Representation> {
   const updated = parts.entries.reduce(
     (latest, entry) => (Date.parse(entry.updated) > Date.parse(latest) ? entry.updated : latest),
     EPOCH.toISOString(),
@@ -139,39 +141,20 @@ function feedRepresentation(
     updated,
     entries: parts.entries,
   };
+  const body = await renderFeedWithinLimit(
+    { entries: model.entries, nextUrl: model.nextUrl },
+    (fitted) => FEED_RENDERERS[format]({ ...model, ...fitted }),
+    async (limit) => {
+      const shorter = await reload(limit);
+      return { entries: shorter.entries, nextUrl: paging.nextUrl(shorter.page.cursor) };
+    },
+  );
   return {
     contentType: FEED_CONTENT_TYPES[format],
-    body: renderFeedOnce(page, model, format),
+    body,
     cacheControl: FEED_CACHE,
     lastModified: newest(parts.changedAt, context.now),
   };
-}
-
-/**
- * Rendered feeds by the page object they were built from. The read cache hands out the same page
- * object for its lifetime, so a hot feed is rendered once per cache period instead of per request.
- */
-const renderedFeeds = new WeakMap<object, Map<string, string>>();
-
-function renderFeedOnce(page: Page<unknown>, model: FeedModel, format: FeedFormat): string {
-  const key = JSON.stringify([
-    format,
-    model.title,
-    model.baseUrl,
-    model.selfUrl,
-    model.nextUrl,
-    model.hubUrl,
-  ]);
-  let rendered = renderedFeeds.get(page);
-  if (!rendered) {
-    rendered = new Map();
-    renderedFeeds.set(page, rendered);
-  }
-  const cached = rendered.get(key);
-  if (cached !== undefined) return cached;
-  const body = FEED_RENDERERS[format](model);
-  rendered.set(key, body);
-  return body;
 }
 
 /**
@@ -201,14 +184,27 @@ async function serveLatestFeed(context: RouteContext): Promise<Representation> {
   const format = feedFormat(context);
   const { baseUrl } = context.request;
   const paging = readPaging(context, `/feeds/latest.${format}`, 'feeds/latest');
-  const page = await context.deps.reader.listLatestVersions(paging.page);
-  return feedRepresentation(context, format, paging, page, {
-    title: 'storyfeed: latest stories',
-    description: 'Every story at its latest version, newest first.',
-    homePageUrl: `${baseUrl}/`,
-    entries: feedEntries(page.items, baseUrl, 'story'),
-    changedAt: page.items.map((version) => version.ingestedAt),
-  });
+  const load = async (limit: number) => {
+    const page = await readPage({ ...paging.page, limit }, (next) =>
+      context.deps.reader.listLatestVersions(next),
+    );
+    return { page, entries: feedEntries(page.items, baseUrl, 'story') };
+  };
+  const { page, entries } = await load(paging.page.limit);
+  return feedRepresentation(
+    context,
+    format,
+    paging,
+    page,
+    {
+      title: 'storyfeed: latest stories',
+      description: 'Every story at its latest version, newest first.',
+      homePageUrl: `${baseUrl}/`,
+      entries,
+      changedAt: page.items.map((version) => version.ingestedAt),
+    },
+    load,
+  );
 }
 
 async function serveStoryFeed(context: RouteContext): Promise<Representation> {
@@ -218,16 +214,27 @@ async function serveStoryFeed(context: RouteContext): Promise<Representation> {
   const paging = readPaging(context, `/stories/${storyId}/feed.${format}`, `stories/${storyId}/feed`);
   const [head, page] = await Promise.all([
     context.deps.reader.getHead(storyId),
-    context.deps.reader.listVersions(storyId, paging.page),
+    readPage(paging.page, (next) => context.deps.reader.listVersions(storyId, next)),
   ]);
   if (!head) throw notFound('no such story');
-  return feedRepresentation(context, format, paging, page, {
-    title: head.title,
-    description: `Every version of the story ${storyId}, highest first.`,
-    homePageUrl: `${baseUrl}/read/${storyId}`,
-    entries: feedEntries(page.items, baseUrl, 'version'),
-    changedAt: [head.ingestedAt, ...page.items.map((version) => version.ingestedAt)],
-  });
+  const reload = async (limit: number) => {
+    const shorter = await context.deps.reader.listVersions(storyId, { ...paging.page, limit });
+    return { page: shorter, entries: feedEntries(shorter.items, baseUrl, 'version') };
+  };
+  return feedRepresentation(
+    context,
+    format,
+    paging,
+    page,
+    {
+      title: head.title,
+      description: `Every version of the story ${storyId}, highest first.`,
+      homePageUrl: `${baseUrl}/read/${storyId}`,
+      entries: feedEntries(page.items, baseUrl, 'version'),
+      changedAt: [head.ingestedAt, ...page.items.map((version) => version.ingestedAt)],
+    },
+    reload,
+  );
 }
 
 async function serveSourceFeed(context: RouteContext): Promise<Representation> {
@@ -236,24 +243,35 @@ async function serveSourceFeed(context: RouteContext): Promise<Representation> {
   const { baseUrl } = context.request;
   const paging = readPaging(context, `/sources/${citationId}/feed.${format}`, `sources/${citationId}/feed`);
   const { reader } = context.deps;
-  const page = await reader.listSourceStories(citationId, paging.page);
+  const page = await readPage(paging.page, (next) => reader.listSourceStories(citationId, next));
   if (page.items.length === 0 && paging.page.cursor === undefined) {
     // Cited only by older versions: an empty feed. Never cited: no such source.
     const cited = await reader.listSourceCitations(citationId, { limit: 1 });
     if (cited.items.length === 0) throw notFound('no story cites this source');
   }
-  return feedRepresentation(context, format, paging, page, {
-    title: `storyfeed: stories citing ${citationId}`,
-    description: `Stories whose latest version cites the source ${citationId}.`,
-    homePageUrl: `${baseUrl}/cited/${citationId}`,
-    entries: feedEntries(page.items, baseUrl, 'story'),
-    changedAt: page.items.map((version) => version.ingestedAt),
-  });
+  const reload = async (limit: number) => {
+    const shorter = await reader.listSourceStories(citationId, { ...paging.page, limit });
+    return { page: shorter, entries: feedEntries(shorter.items, baseUrl, 'story') };
+  };
+  return feedRepresentation(
+    context,
+    format,
+    paging,
+    page,
+    {
+      title: `storyfeed: stories citing ${citationId}`,
+      description: `Stories whose latest version cites the source ${citationId}.`,
+      homePageUrl: `${baseUrl}/cited/${citationId}`,
+      entries: feedEntries(page.items, baseUrl, 'story'),
+      changedAt: page.items.map((version) => version.ingestedAt),
+    },
+    reload,
+  );
 }
 
 async function serveStoryList(context: RouteContext): Promise<Representation> {
   const paging = readPaging(context, '/stories', 'stories');
-  const page = await context.deps.reader.listStories(paging.page);
+  const page = await readPage(paging.page, (next) => context.deps.reader.listStories(next));
   const items = page.items.map(({ storyId, title, version, updatedAt }) => ({
     storyId,
     title,
@@ -318,7 +336,9 @@ async function serveDiff(context: RouteContext): Promise<Representation> {
 async function serveSource(context: RouteContext): Promise<Representation> {
   const citationId = parseCitationId(context.params.citationId ?? '');
   const paging = readPaging(context, `/sources/${citationId}`, `sources/${citationId}`);
-  const page = await context.deps.reader.listSourceCitations(citationId, paging.page);
+  const page = await readPage(paging.page, (next) =>
+    context.deps.reader.listSourceCitations(citationId, next),
+  );
   if (page.items.length === 0 && paging.page.cursor === undefined) {
     throw notFound('no story cites this source');
   }
@@ -338,7 +358,7 @@ async function serveSource(context: RouteContext): Promise<Representation> {
 
 async function serveIngestErrors(context: RouteContext): Promise<Representation> {
   const paging = readPaging(context, '/ingest/errors', 'ingest/errors');
-  const page = await context.deps.reader.listIngestErrors(paging.page);
+  const page = await readPage(paging.page, (next) => context.deps.reader.listIngestErrors(next));
   const items = page.items.map(({ key, code, message, at }) => ({ key, code, message, at }));
   const lastModified = newest(
     page.items.map((item) => item.at),

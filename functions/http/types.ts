@@ -24,6 +24,11 @@ export interface HttpResponse {
   body: Uint8Array | string;
 }
 
+/** Keeps an answer too large to send inline (over 6 MB) and returns a short-lived URL that serves it. */
+export interface LargeAnswerStore {
+  publish(name: string, body: Uint8Array, contentType: string): Promise<string>;
+}
+
 /** What the HTTP layer needs from outside. */
 export interface ApiDeps {
   /** Every route reads through it. */
@@ -33,6 +38,8 @@ export interface ApiDeps {
   /** WEBSUB_HUB: feeds name it as their `rel="hub"` when set. */
   websubHub?: string | undefined;
   now?: () => Date;
+  /** Where answers over the response limit go; they are answered 303 See Other to its URL. */
+  largeAnswers?: LargeAnswerStore | undefined;
   /** Prepared answers kept per data generation; without it every request reads and renders. */
   representations?: RepresentationCache | undefined;
   /** Receives unexpected errors (the client only sees `internal error`). */

@@ -61,4 +61,38 @@ describe('paging through many stories', () => {
     const times = updatedAts.map((at) => Date.parse(at));
     expect(times).toEqual([...times].sort((a, b) => b - a));
   });
+
+  it('gives a last page that ends exactly at the last item no next link, in lists and feeds', async () => {
+    // 250 stories: pages of 50 end exactly at the last one (DynamoDB still returns a LastEvaluatedKey).
+    const pages = async (first: string, nextOf: (body: string) => string | null | undefined) => {
+      let next: string | null | undefined = first;
+      let count = 0;
+      let last = '';
+      while (next) {
+        const target: string = next.startsWith(BASE) ? next.slice(BASE.length) : next;
+        const result = await handler(buildHttpApiEvent(target));
+        expect(result.statusCode).toBe(200);
+        last = result.body ?? '';
+        next = nextOf(last);
+        count += 1;
+      }
+      return { count, last };
+    };
+    const list = await pages(
+      '/stories?limit=50',
+      (body) => (JSON.parse(body) as { next: string | null }).next,
+    );
+    expect(list.count).toBe(5);
+    expect((JSON.parse(list.last) as { items: unknown[] }).items).toHaveLength(50);
+    const feed = await pages(
+      '/feeds/latest.json?limit=50',
+      (body) => (JSON.parse(body) as { next_url?: string }).next_url,
+    );
+    expect(feed.count).toBe(5);
+    const atom = await pages('/feeds/latest.atom?limit=125', (body) =>
+      /<link rel="next"[^>]*href="([^"]+)"/.exec(body)?.[1]?.replaceAll('&amp;', '&'),
+    );
+    expect(atom.count).toBe(2);
+    expect(atom.last).not.toContain('rel="next"');
+  });
 });

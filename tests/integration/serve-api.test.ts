@@ -274,4 +274,23 @@ describe('serve-api handler over ingested data', () => {
     expect(post.status).toBe(405);
     expect(post.headers.allow).toBe('GET, HEAD');
   });
+
+  // Runs last: it adds a story that the list assertions above do not expect.
+  it('answers a story over the 6 MB response limit with 303 to a presigned copy in the bucket', async () => {
+    await ingest('stories/percent-bomb/v1.0.txt', buildStoryFile({ paragraphs: ['5% '.repeat(70_000)] }));
+    const answer = await get('/stories/percent-bomb');
+    expect(answer.status).toBe(303);
+    expect(answer.headers['cache-control']).toBe('no-store');
+    const location = answer.headers.location ?? '';
+    expect(location).toContain('X-Amz-Signature=');
+    const copy = await fetch(location);
+    expect(copy.status).toBe(200);
+    expect(copy.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    const text = await copy.text();
+    expect(Buffer.byteLength(text)).toBeGreaterThan(5_000_000);
+    const document = JSON.parse(text) as { storyId: string; figures: unknown[]; versions: string[] };
+    expect(document.storyId).toBe('percent-bomb');
+    expect(document.figures).toHaveLength(70_000);
+    expect(document.versions).toEqual(['v0.1']);
+  });
 });
