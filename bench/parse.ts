@@ -235,6 +235,10 @@ function main(): void {
     console.log(
       `ratios: storyfeed / floor = ${(parseRate / floorRate).toFixed(3)}, storyfeed / compromise = ${(parseRate / compromiseRate).toFixed(1)}x`,
     );
+    const ratio = parseRate / floorRate;
+    console.log(
+      `goal (issue 13): parse + extract ≥ 50 MB/s and ≥ 0.15× the floor: ${parseRate.toFixed(1)} MB/s ${parseRate >= 50 ? '[ok]' : '[MISSED]'}, ${ratio.toFixed(3)}× ${ratio >= 0.15 ? '[ok]' : '[MISSED]'}`,
+    );
     scoreFixtures();
   } finally {
     rmSync(folder, { recursive: true, force: true });

@@ -1,8 +1,8 @@
 import { createPageLinks, renderErrorPage, STYLESHEET_PATH } from '../pages/index.ts';
 import { ArchiveCorruptError } from '../store/archive-integrity.ts';
 import { HttpError } from './errors.ts';
-import { PAGE_HEADERS } from './page-routes.ts';
 import { isOversized, redirectOversized } from './oversized-answer.ts';
+import { PAGE_HEADERS } from './page-routes.ts';
 import { splitPath } from './params.ts';
 import {
   baseHeaders,

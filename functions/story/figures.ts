@@ -55,7 +55,6 @@ const YEAR_PREPOSITION_BEFORE =
 const YEAR_RANGE_BEFORE = /(?<![\p{L}\p{N}])(?:between|from) \d{4} (?:and|or) $/iu;
 const DURATION_LEAD_BEFORE =
   /(?<![\p{L}\p{N}])((?:the )?(?:next|past|last|previous|coming|following|first|final|recent) )$/iu;
-const WORD_BEFORE = /(?<![\p{L}\p{N}'’&.-])(\p{L}[\p{L}\p{N}'’&.-]*) $/u;
 
 const CURRENCY_SIGNS: Record<string, string> = {
   $: 'USD',
@@ -237,14 +236,13 @@ function mergeSpans(digitSpans: readonly FigureSpan[], wordSpans: readonly Figur
 
 function readNumberFigure(text: string, start: number, written: string): FigureSpan | null {
   const end = start + written.length;
-  const before = text.slice(Math.max(0, start - 48), start);
-  const after = text.slice(end, end + 160);
-  const currency = CURRENCY_BEFORE.exec(before);
+  const currency = currencyBefore(text, start);
   if (!currency && isInsideToken(text, start, end)) return null;
+  const after = text.slice(end, end + 160);
 
   const scale = readScale(after, currency !== null);
   const rest = after.slice(scale.length);
-  if (scale.length === 0 && /^\p{L}/u.test(rest) && !/^pc(?![\p{L}\p{N}])/u.test(rest)) return null; // 5G, 15th, 3D
+  if (scale.length === 0 && isLetterAt(rest, 0) && !/^pc(?![\p{L}\p{N}])/u.test(rest)) return null; // 5G, 15th, 3D
   const value = scaleNumber(written.replaceAll(',', ''), scale.exponent);
   if (!Number.isFinite(value)) return null;
 
@@ -259,7 +257,8 @@ function readNumberFigure(text: string, start: number, written: string): FigureS
     });
   }
   // A minus sign right before the digits (`-0.3%`) belongs to a percent or an amount.
-  const signed = /[-−]/u.test(text.charAt(start - 1)) && !/[^\s(]/u.test(text.charAt(start - 2));
+  const minus = text.charCodeAt(start - 1);
+  const signed = (minus === 0x2d || minus === 0x2212) && !/[^\s(]/u.test(text.charAt(start - 2));
   const signedStart = signed ? start - 1 : start;
   const signedValue = signed ? -value : value;
   const percent = PERCENT_AFTER.exec(rest);
@@ -279,22 +278,21 @@ function readNumberFigure(text: string, start: number, written: string): FigureS
     if (unit)
       return withQualifier(text, signedStart, { end: moneyEnd, value: signedValue, kind: 'currency', unit });
   }
-  if (isPartOfName(before)) return null; // Windows 11, Boeing 737, Euro 2024
+  if (isPartOfName(text, start)) return null; // Windows 11, Boeing 737, Euro 2024
   const time = TIME_UNIT_AFTER.exec(rest);
   if (time) return readDuration(text, start, end + scale.length + time[0].length, value, time[1] ?? '');
 
   const bare = scale.length === 0 && /^\d{4}$/.test(written);
-  const preposition = bare ? YEAR_PREPOSITION_BEFORE.exec(before) : null;
+  const preposition = bare ? yearPrepositionBefore(text, start) : null;
   const noun = readCountedNoun(rest);
   if (preposition && (noun === null || (value >= 1900 && value <= 2100))) {
     if (value < 1000 || value > 2999) return null;
     return { start: start - preposition[0].length, end, value, kind: 'year', unit: 'year', qualifier: null };
   }
-  if (bare && value >= 1000 && value <= 2999 && YEAR_RANGE_BEFORE.test(before)) {
+  if (bare && value >= 1000 && value <= 2999 && yearRangeBefore(text, start)) {
     return { start, end, value, kind: 'year', unit: 'year', qualifier: null }; // between 2019 and 2023
   }
-  if (noun === null || (bare && value >= 1800 && value <= 2199 && !QUALIFIER_BEFORE.test(before)))
-    return null;
+  if (noun === null || (bare && value >= 1800 && value <= 2199 && !qualifierBefore(text, start))) return null;
   if (value === 1 && scale.length === 0) return null; // "1 company": no plural to find the noun by
   return withQualifier(text, start, {
     end: end + scale.length + 1 + noun.length,
@@ -316,18 +314,15 @@ function readNumberWordFigure(text: string, match: RegExpExecArray): FigureSpan 
   const value = numberWordValue(numberWord[1] ?? '');
   if (percentWord !== undefined)
     return withQualifier(text, start, { end, value, kind: 'percent', unit: '%' });
-  const before = text.slice(Math.max(0, start - 48), start);
-  const led = QUALIFIER_BEFORE.test(before) || DURATION_LEAD_BEFORE.test(before);
+  const led = qualifierBefore(text, start) !== null || durationLeadBefore(text, start) !== null;
   if (value === 1 && !led) return null; // "one day" is an idiom more often than a duration
   return readDuration(text, start, end, value, timeUnit ?? '');
 }
 
 function readDuration(text: string, start: number, end: number, value: number, unitWord: string): FigureSpan {
   const unit = normaliseTimeUnit(unitWord);
-  const before = text.slice(Math.max(0, start - 48), start);
-  if (QUALIFIER_BEFORE.test(before))
-    return withQualifier(text, start, { end, value, kind: 'duration', unit });
-  const lead = DURATION_LEAD_BEFORE.exec(before);
+  if (qualifierBefore(text, start)) return withQualifier(text, start, { end, value, kind: 'duration', unit });
+  const lead = durationLeadBefore(text, start);
   return { start: start - (lead?.[0].length ?? 0), end, value, kind: 'duration', unit, qualifier: null };
 }
 
@@ -336,34 +331,69 @@ function withQualifier(
   start: number,
   figure: Omit<FigureSpan, 'start' | 'qualifier'>,
 ): FigureSpan {
-  const qualifier = QUALIFIER_BEFORE.exec(text.slice(Math.max(0, start - 24), start));
-  if (!qualifier) return { ...figure, start, qualifier: null };
-  return {
-    ...figure,
-    start: start - qualifier[0].length,
-    qualifier: (qualifier[1] ?? '').toLowerCase().replace(/\s+/g, ' ') as Qualifier,
-  };
+  const { end, value, kind, unit } = figure;
+  const qualifier = qualifierBefore(text, start);
+  if (!qualifier) return { start, end, value, kind, unit, qualifier: null };
+  const word = (qualifier[1] ?? '').toLowerCase().replace(/\s+/g, ' ') as Qualifier;
+  return { start: start - qualifier[0].length, end, value, kind, unit, qualifier: word };
 }
 
 /** True when the number is glued into a token: `G20`, `COVID-19`, `3:30`, `24/7`, `[2024]`, `1.2.3`. */
 function isInsideToken(text: string, start: number, end: number): boolean {
-  const previous = text.charAt(start - 1);
-  const beforePrevious = text.charAt(start - 2);
-  const next = text.charAt(end);
-  const afterNext = text.charAt(end + 1);
-  if (/[\p{L}\p{N}_#[]/u.test(previous)) return true;
-  if (/[-‐‑–]/u.test(previous) && /\p{L}/u.test(beforePrevious)) return true; // COVID-19, not 3-5 years
-  if (/[.,:/]/.test(previous) && /\p{N}/u.test(beforePrevious)) return true;
-  if (/[.,:/]/.test(next) && /\p{N}/u.test(afterNext)) return true;
-  return next === ']' && previous === '[';
+  const previous = text.charCodeAt(start - 1);
+  const next = text.charCodeAt(end);
+  if (isWordUnitAt(text, start - 1) || previous === 0x5f || previous === 0x23 || previous === 0x5b)
+    return true;
+  // COVID-19, not 3-5 years
+  if (
+    (previous === 0x2d || previous === 0x2010 || previous === 0x2011 || previous === 0x2013) &&
+    isLetterUnitAt(text, start - 2)
+  )
+    return true;
+  if (isNumberPunctuation(previous) && isNumberAt(text, start - 2)) return true;
+  if (isNumberPunctuation(next) && isNumberAt(text, end + 1)) return true;
+  return next === 0x5d && previous === 0x5b;
+}
+
+/** `.`, `,`, `:` or `/`. */
+function isNumberPunctuation(code: number): boolean {
+  return code === 0x2e || code === 0x2c || code === 0x3a || code === 0x2f;
+}
+
+/** `\p{N}` of the single UTF-16 unit at `index`. */
+function isNumberAt(text: string, index: number): boolean {
+  if (index < 0 || index >= text.length) return false;
+  const code = text.charCodeAt(index);
+  if (code < 0x80) return isDigitCode(code);
+  return /\p{N}/u.test(text.charAt(index));
 }
 
 /** True when the word before the number is a capitalised name (`Windows 11`, `iPhone 15`), not a function word. */
-function isPartOfName(before: string): boolean {
-  const word = WORD_BEFORE.exec(before)?.[1];
-  if (word === undefined || !/\p{Lu}/u.test(word)) return false;
+function isPartOfName(text: string, start: number): boolean {
+  const word = nameWordBefore(text, start);
+  if (word === undefined || !UPPER.test(word)) return false;
   if (/['’]s$/u.test(word)) return false; // China's 5 largest banks
   return !FUNCTION_WORDS.has(word.toLowerCase());
+}
+
+/**
+ * The capitalised-name test of the word before the number, by one backward scan: the run of word characters
+ * (letters, digits, ' ’ & . -) that ends at the space before the number, when it starts with a letter.
+ */
+function nameWordBefore(text: string, start: number): string | undefined {
+  if (text.charCodeAt(start - 1) !== 0x20) return undefined;
+  const limit = Math.max(0, start - 48);
+  let from = start - 1;
+  while (from > limit && isNameCharAt(text, from - 1)) from -= 1;
+  if (from === start - 1 || !isLetterAt(text, from)) return undefined;
+  return text.slice(from, start - 1);
+}
+
+/** `[\p{L}\p{N}'’&.-]` at `index`. */
+function isNameCharAt(text: string, index: number): boolean {
+  const code = text.charCodeAt(index);
+  if (code === 0x27 || code === 0x2019 || code === 0x26 || code === 0x2e || code === 0x2d) return true;
+  return isWordCharAt(text, index);
 }
 
 function readScale(after: string, isMoney: boolean): { length: number; exponent: number } {
@@ -427,4 +457,136 @@ function numberWordValue(phrase: string): number {
     .toLowerCase()
     .split(/[- ]/)
     .reduce((sum, part) => sum + (NUMBER_WORDS[part] ?? 0), 0);
+}
+
+// ---- cheap necessary conditions ------------------------------------------------------------------
+// Each `…_BEFORE` pattern above is `$`-anchored on a slice that ends at the number, which V8 tries at
+// every offset of the slice. The checks below look at the few characters right before the number
+// first (char codes, one backward scan of the word before) and run the pattern only when it can match,
+// so that each answer stays the pattern's own.
+
+const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
+const LETTER = /\p{L}/u;
+const UPPER = /\p{Lu}/u;
+
+function isAsciiLetter(code: number): boolean {
+  return (code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a);
+}
+
+function isDigitCode(code: number): boolean {
+  return code >= 0x30 && code <= 0x39;
+}
+
+/**
+ * The code point at `index` as a string, as a `u`-flag pattern sees it: both halves of a surrogate
+ * pair stand for the whole character.
+ */
+function codePointAround(text: string, index: number): string {
+  const code = text.charCodeAt(index);
+  if (code >= 0xdc00 && code <= 0xdfff && index > 0) {
+    const high = text.charCodeAt(index - 1);
+    if (high >= 0xd800 && high <= 0xdbff) return text.slice(index - 1, index + 1);
+  }
+  if (code >= 0xd800 && code <= 0xdbff) return text.slice(index, index + 2);
+  return text.charAt(index);
+}
+
+/** `[\p{L}\p{N}]` at `index` (whole code point); false outside the text. */
+function isWordCharAt(text: string, index: number): boolean {
+  if (index < 0 || index >= text.length) return false;
+  const code = text.charCodeAt(index);
+  if (code < 0x80) return isAsciiLetter(code) || isDigitCode(code);
+  return LETTER_OR_DIGIT.test(codePointAround(text, index));
+}
+
+/** `[\p{L}\p{N}]` of the single UTF-16 unit at `index`, as a pattern tested on `charAt` sees it. */
+function isWordUnitAt(text: string, index: number): boolean {
+  if (index < 0 || index >= text.length) return false;
+  const code = text.charCodeAt(index);
+  if (code < 0x80) return isAsciiLetter(code) || isDigitCode(code);
+  return LETTER_OR_DIGIT.test(text.charAt(index));
+}
+
+/** `\p{L}` at `index` (whole code point). */
+function isLetterAt(text: string, index: number): boolean {
+  if (index < 0 || index >= text.length) return false;
+  const code = text.charCodeAt(index);
+  if (code < 0x80) return isAsciiLetter(code);
+  return LETTER.test(codePointAround(text, index));
+}
+
+/** `\p{L}` of the single UTF-16 unit at `index`. */
+function isLetterUnitAt(text: string, index: number): boolean {
+  if (index < 0 || index >= text.length) return false;
+  const code = text.charCodeAt(index);
+  if (code < 0x80) return isAsciiLetter(code);
+  return LETTER.test(text.charAt(index));
+}
+
+/** The ASCII-letter word that ends right before `end` (no space skipped), lower-cased; '' when none. */
+function asciiWordEndingAt(text: string, end: number): string {
+  let start = end;
+  while (start > 0 && isAsciiLetter(text.charCodeAt(start - 1))) start -= 1;
+  return text.slice(start, end).toLowerCase();
+}
+
+/** The lower-cased word right before the space that precedes `start` (`over 80` → `over`); '' when none. */
+function wordBefore(text: string, start: number): string {
+  if (text.charCodeAt(start - 1) !== 0x20) return '';
+  return asciiWordEndingAt(text, start - 1);
+}
+
+/** Last words of the qualifiers (`more than` ends in `than`). */
+const QUALIFIER_LAST_WORDS = new Set([
+  'over',
+  'than',
+  'nearly',
+  'almost',
+  'about',
+  'around',
+  'approximately',
+  'to',
+  'least',
+  'under',
+]);
+const YEAR_PREPOSITIONS = new Set(
+  'in by since from until till to for into within before after during through throughout between beyond toward towards of circa'.split(
+    ' ',
+  ),
+);
+const DURATION_LEADS = new Set('next past last previous coming following first final recent'.split(' '));
+const CURRENCY_SIGN_CODES = new Set([0x24, 0x20ac, 0xa3, 0xa5, 0x20b9, 0x20a9]);
+
+/** QUALIFIER_BEFORE at `start`: the qualifier and its length, or null. */
+function qualifierBefore(text: string, start: number): RegExpExecArray | null {
+  if (!QUALIFIER_LAST_WORDS.has(wordBefore(text, start))) return null;
+  return QUALIFIER_BEFORE.exec(text.slice(Math.max(0, start - 24), start));
+}
+
+/** CURRENCY_BEFORE on the 48 characters before `start`. */
+function currencyBefore(text: string, start: number): RegExpExecArray | null {
+  const last = text.charCodeAt(start - 1) === 0x20 ? start - 2 : start - 1;
+  if (last < 0) return null;
+  const code = text.charCodeAt(last);
+  if (!CURRENCY_SIGN_CODES.has(code) && !(code >= 0x41 && code <= 0x5a)) return null;
+  return CURRENCY_BEFORE.exec(text.slice(Math.max(0, start - 48), start));
+}
+
+/** YEAR_PREPOSITION_BEFORE on the 48 characters before `start`. */
+function yearPrepositionBefore(text: string, start: number): RegExpExecArray | null {
+  if (!YEAR_PREPOSITIONS.has(wordBefore(text, start))) return null;
+  return YEAR_PREPOSITION_BEFORE.exec(text.slice(Math.max(0, start - 48), start));
+}
+
+/** YEAR_RANGE_BEFORE on the 48 characters before `start`: `between 2019 and 2023`. */
+function yearRangeBefore(text: string, start: number): boolean {
+  const word = wordBefore(text, start);
+  if (word !== 'and' && word !== 'or') return false;
+  return YEAR_RANGE_BEFORE.test(text.slice(Math.max(0, start - 48), start));
+}
+
+/** DURATION_LEAD_BEFORE on the 48 characters before `start`. */
+function durationLeadBefore(text: string, start: number): RegExpExecArray | null {
+  if (!DURATION_LEADS.has(wordBefore(text, start))) return null;
+  return DURATION_LEAD_BEFORE.exec(text.slice(Math.max(0, start - 48), start));
 }
