@@ -9,8 +9,12 @@ import dynalite from 'dynalite';
 import S3rver from 's3rver';
 import { KEY_ATTRIBUTES, TABLE } from '../functions/store/table-definition.ts';
 import { keepKeysWhole } from './s3-key-path.ts';
-import { S3ObjectStore, type StoreRepairReport } from './s3-object-store.ts';
-import { type LegacyMigrationReport, migrateLegacyObjects } from './s3-store-repair.ts';
+import { S3ObjectStore } from './s3-object-store.ts';
+import {
+  type LegacyMigrationReport,
+  migrateLegacyObjects,
+  type StoreRepairReport,
+} from './s3-store-repair.ts';
 
 export const LOCAL_HOST = '127.0.0.1';
 export const LOCAL_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;

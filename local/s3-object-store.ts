@@ -1,27 +1,24 @@
-import { createHash, randomUUID } from 'node:crypto';
-import { createReadStream, createWriteStream, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { Readable, Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { dirname, join } from 'node:path';
+import { Readable } from 'node:stream';
 import S3Bucket from 's3rver/lib/models/bucket.js';
 import { getConfigModel } from 's3rver/lib/models/config.js';
 import S3Error from 's3rver/lib/models/error.js';
 import S3Object from 's3rver/lib/models/object.js';
+import {
+  isBucketName,
+  type ObjectRecord,
+  openRead,
+  type StagedContent,
+  StoreLayout,
+  stageContent,
+  writeAtomically,
+} from './s3-object-files.ts';
+import { loadBucketRecords, type StoreRepairReport } from './s3-store-repair.ts';
 
 /** S3's limit on a key: 1,024 bytes of UTF-8. */
 export const MAX_KEY_BYTES = 1024;
-
-/** What one committed object is, as its record file on disk holds it. */
-interface ObjectRecord {
-  key: string;
-  /** The stored data file's id: `<keyHash>.<data>.data` beside the record. */
-  data: string;
-  md5: string;
-  size: number;
-  lastModified: string;
-  metadata: Record<string, string>;
-}
 
 /** Options of a listing, as s3rver's bucket controller passes them. */
 interface ListOptions {
@@ -30,20 +27,6 @@ interface ListOptions {
   prefix?: string;
   maxKeys?: number;
 }
-
-/** What {@link S3ObjectStore.open} found and repaired in the folder. */
-export interface StoreRepairReport {
-  /** Objects loaded. */
-  objects: number;
-  /** Data files a crash left without a committed record (the PUT was never acknowledged). */
-  orphansRemoved: number;
-  /** Record files that could not be read; moved to `<bucket>/damaged/`, never served. */
-  damagedRecords: string[];
-}
-
-const RECORD_SUFFIX = '.json';
-const DATA_SUFFIX = '.data';
-const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
 /**
  * The embedded S3's object store, plugged into s3rver in place of its FilesystemStore. s3rver maps
@@ -59,9 +42,11 @@ export class S3ObjectStore {
   private readonly buckets = new Map<string, Map<string, ObjectRecord>>();
   private readonly sorted = new Map<string, string[]>();
   private readonly locks = new Map<string, Promise<unknown>>();
+  private readonly layout: StoreLayout;
 
   constructor(readonly rootDirectory: string) {
     mkdirSync(rootDirectory, { recursive: true });
+    this.layout = new StoreLayout(rootDirectory);
   }
 
   /**
@@ -71,33 +56,13 @@ export class S3ObjectStore {
   async open(): Promise<StoreRepairReport> {
     const report: StoreRepairReport = { objects: 0, orphansRemoved: 0, damagedRecords: [] };
     for (const entry of await readdir(this.rootDirectory, { withFileTypes: true })) {
-      if (!entry.isDirectory() || !BUCKET_NAME.test(entry.name)) continue;
-      const bucket = entry.name;
-      await rm(this.tmpDir(bucket), { recursive: true, force: true });
-      const records = this.bucketRecords(bucket);
-      const objectsDir = join(this.bucketPath(bucket), 'objects');
-      if (!existsSync(objectsDir)) continue;
-      for (const fan of await readdir(objectsDir, { withFileTypes: true })) {
-        if (!fan.isDirectory()) continue;
-        const fanDir = join(objectsDir, fan.name);
-        const names = await readdir(fanDir);
-        const live = new Set<string>();
-        for (const name of names.filter((file) => file.endsWith(RECORD_SUFFIX))) {
-          const record = await readRecord(join(fanDir, name));
-          if (record && keyHash(record.key) === name.slice(0, -RECORD_SUFFIX.length)) {
-            records.set(record.key, record);
-            live.add(dataFileName(record));
-          } else {
-            await this.quarantine(bucket, join(fanDir, name));
-            report.damagedRecords.push(join(fanDir, name));
-          }
-        }
-        for (const name of names.filter((file) => !file.endsWith(RECORD_SUFFIX) && !live.has(file))) {
-          await rm(join(fanDir, name), { recursive: true, force: true });
-          report.orphansRemoved += 1;
-        }
-      }
-      report.objects += records.size;
+      if (!entry.isDirectory() || !isBucketName(entry.name)) continue;
+      const loaded = await loadBucketRecords(this.layout, entry.name);
+      this.buckets.set(entry.name, loaded.records);
+      this.sorted.delete(entry.name);
+      report.objects += loaded.records.size;
+      report.orphansRemoved += loaded.orphansRemoved;
+      report.damagedRecords.push(...loaded.damagedRecords);
     }
     return report;
   }
@@ -119,9 +84,9 @@ export class S3ObjectStore {
   }
 
   async getBucket(bucket: string): Promise<S3Bucket | null> {
-    if (!BUCKET_NAME.test(bucket) || bucket.includes('..')) return null;
+    if (!isBucketName(bucket)) return null;
     try {
-      const info = await stat(this.bucketPath(bucket));
+      const info = await stat(this.layout.bucketPath(bucket));
       return info.isDirectory() ? new S3Bucket(bucket, info.birthtime) : null;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
@@ -130,16 +95,16 @@ export class S3ObjectStore {
   }
 
   async putBucket(bucket: string): Promise<S3Bucket | null> {
-    if (!BUCKET_NAME.test(bucket) || bucket.includes('..')) {
+    if (!isBucketName(bucket)) {
       throw new S3Error('InvalidBucketName', 'The specified bucket is not valid.', { BucketName: bucket });
     }
-    await mkdir(join(this.bucketPath(bucket), 'objects'), { recursive: true });
+    await mkdir(this.layout.objectsDir(bucket), { recursive: true });
     return this.getBucket(bucket);
   }
 
   async deleteBucket(bucket: string): Promise<void> {
     if ((await this.getBucket(bucket)) === null) return;
-    await rm(this.bucketPath(bucket), { recursive: true, force: true });
+    await rm(this.layout.bucketPath(bucket), { recursive: true, force: true });
     this.buckets.delete(bucket);
     this.sorted.delete(bucket);
   }
@@ -200,7 +165,7 @@ export class S3ObjectStore {
         return object;
       }
       try {
-        const content = await openRead(this.dataPath(bucket, record), range);
+        const content = await openRead(this.layout.dataPath(bucket, record), range);
         const object = new S3Object(bucket, key, content, metadata);
         if (ranged) object.range = range;
         return object;
@@ -242,11 +207,11 @@ export class S3ObjectStore {
       const records = this.bucketRecords(bucket);
       const record = records.get(key);
       if (!record) return;
-      await rm(this.recordPath(bucket, key), { force: true });
+      await rm(this.layout.recordPath(bucket, key), { force: true });
       records.delete(key);
       this.sorted.delete(bucket);
-      await rm(this.dataPath(bucket, record), { force: true });
-      await rm(this.subresourcePath(bucket, key, 'tagging'), { force: true });
+      await rm(this.layout.dataPath(bucket, record), { force: true });
+      await rm(this.layout.subresourcePath(bucket, key, 'tagging'), { force: true });
     });
   }
 
@@ -293,7 +258,7 @@ export class S3ObjectStore {
     const Model = getConfigModel(type);
     if (!Model) return null;
     try {
-      return new Model(await readFile(this.subresourcePath(bucket, key, type), 'utf8'));
+      return new Model(await readFile(this.layout.subresourcePath(bucket, key, type), 'utf8'));
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
       throw error;
@@ -305,13 +270,13 @@ export class S3ObjectStore {
     key: string | undefined,
     resource: { type: string; toXML(space?: number): string },
   ) {
-    const path = this.subresourcePath(bucket, key, resource.type);
-    await mkdir(join(this.bucketPath(bucket), 'subresources'), { recursive: true });
-    await writeAtomically(this.tmpDir(bucket), path, resource.toXML(2));
+    const path = this.layout.subresourcePath(bucket, key, resource.type);
+    await mkdir(dirname(path), { recursive: true });
+    await writeAtomically(this.layout.tmpDir(bucket), path, resource.toXML(2));
   }
 
   async deleteSubresource(bucket: string, key: string | undefined, type: string) {
-    await rm(this.subresourcePath(bucket, key, type), { force: true });
+    await rm(this.layout.subresourcePath(bucket, key, type), { force: true });
   }
 
   /** Adds an object read from an older layout, keeping its ETag and time (used by the migration). */
@@ -330,38 +295,15 @@ export class S3ObjectStore {
 
   // ---- internals -------------------------------------------------------------------------------
 
-  /** Streams content into a fresh file under tmp/, hashing it on the way. */
-  private async stage(bucket: string, content: Readable | Buffer) {
-    const tmp = this.tmpDir(bucket);
-    await mkdir(tmp, { recursive: true });
-    const id = randomUUID();
-    const path = join(tmp, `${id}${DATA_SUFFIX}`);
-    const md5 = createHash('md5');
-    let size = 0;
-    try {
-      await pipeline(
-        Buffer.isBuffer(content) ? Readable.from([content]) : content,
-        new Transform({
-          transform(chunk: Buffer, _encoding, callback) {
-            md5.update(chunk);
-            size += chunk.length;
-            callback(null, chunk);
-          },
-        }),
-        createWriteStream(path),
-      );
-    } catch (error) {
-      await rm(path, { force: true });
-      throw error;
-    }
-    return { id, path, size, md5: md5.digest('hex') };
+  private stage(bucket: string, content: Readable | Buffer): Promise<StagedContent> {
+    return stageContent(this.layout.tmpDir(bucket), content);
   }
 
   /** Makes a staged file the key's object: data renamed in, then the record renamed over the old one. */
   private commit(
     bucket: string,
     key: string,
-    staged: { id: string; path: string; size: number; md5: string },
+    staged: StagedContent,
     metadata: Record<string, string>,
     lastModified = new Date(),
   ): Promise<ObjectRecord> {
@@ -374,15 +316,19 @@ export class S3ObjectStore {
         lastModified: lastModified.toISOString(),
         metadata,
       };
-      await mkdir(join(this.bucketPath(bucket), 'objects', keyHash(key).slice(0, 2)), { recursive: true });
-      await rename(staged.path, this.dataPath(bucket, record));
-      await writeAtomically(this.tmpDir(bucket), this.recordPath(bucket, key), JSON.stringify(record));
+      await mkdir(this.layout.fanDir(bucket, key), { recursive: true });
+      await rename(staged.path, this.layout.dataPath(bucket, record));
+      await writeAtomically(
+        this.layout.tmpDir(bucket),
+        this.layout.recordPath(bucket, key),
+        JSON.stringify(record),
+      );
       const records = this.bucketRecords(bucket);
       const previous = records.get(key);
       records.set(key, record);
       if (!previous) this.sorted.delete(bucket);
       if (previous && previous.data !== record.data)
-        await rm(this.dataPath(bucket, previous), { force: true });
+        await rm(this.layout.dataPath(bucket, previous), { force: true });
       return record;
     });
   }
@@ -398,12 +344,6 @@ export class S3ObjectStore {
     } finally {
       if (this.locks.get(lockKey) === tail) this.locks.delete(lockKey);
     }
-  }
-
-  private async quarantine(bucket: string, path: string) {
-    const damaged = join(this.bucketPath(bucket), 'damaged');
-    await mkdir(damaged, { recursive: true });
-    await rename(path, join(damaged, `${randomUUID()}${RECORD_SUFFIX}`));
   }
 
   private bucketRecords(bucket: string): Map<string, ObjectRecord> {
@@ -424,33 +364,10 @@ export class S3ObjectStore {
     return keys;
   }
 
-  private bucketPath(bucket: string) {
-    return join(this.rootDirectory, bucket);
-  }
-
-  private tmpDir(bucket: string) {
-    return join(this.bucketPath(bucket), 'tmp');
-  }
-
-  private uploadDir(bucket: string, uploadId: string) {
-    if (!/^[A-Za-z0-9_-]{1,128}$/.test(uploadId)) {
-      throw new S3Error('NoSuchUpload', 'The specified upload does not exist.');
-    }
-    return join(this.bucketPath(bucket), 'uploads', uploadId);
-  }
-
-  private recordPath(bucket: string, key: string) {
-    const hash = keyHash(key);
-    return join(this.bucketPath(bucket), 'objects', hash.slice(0, 2), `${hash}${RECORD_SUFFIX}`);
-  }
-
-  private dataPath(bucket: string, record: ObjectRecord) {
-    return join(this.bucketPath(bucket), 'objects', keyHash(record.key).slice(0, 2), dataFileName(record));
-  }
-
-  private subresourcePath(bucket: string, key: string | undefined, type: string) {
-    const owner = key === undefined ? 'bucket' : keyHash(key);
-    return join(this.bucketPath(bucket), 'subresources', `${owner}.${type.replace(/[^a-z]/g, '')}.xml`);
+  private uploadDir(bucket: string, uploadId: string): string {
+    const dir = this.layout.uploadDir(bucket, uploadId);
+    if (!dir) throw new S3Error('NoSuchUpload', 'The specified upload does not exist.');
+    return dir;
   }
 }
 
@@ -463,14 +380,6 @@ function assertKeyLength(key: string) {
     });
   }
   if (key.length === 0) throw new S3Error('InvalidArgument', 'User key must have a length greater than 0.');
-}
-
-function keyHash(key: string): string {
-  return createHash('sha256').update(key, 'utf8').digest('hex');
-}
-
-function dataFileName(record: ObjectRecord): string {
-  return `${keyHash(record.key)}.${record.data}${DATA_SUFFIX}`;
 }
 
 /** S3 lists keys in UTF-8 byte order. */
@@ -495,41 +404,4 @@ function describe(record: ObjectRecord): Record<string, string | number> {
     'last-modified': new Date(record.lastModified).toUTCString(),
     'content-length': record.size,
   };
-}
-
-async function readRecord(path: string): Promise<ObjectRecord | null> {
-  try {
-    const record = JSON.parse(await readFile(path, 'utf8')) as ObjectRecord;
-    const valid =
-      typeof record.key === 'string' &&
-      typeof record.data === 'string' &&
-      /^[0-9a-f-]{36}$/.test(record.data) &&
-      typeof record.md5 === 'string' &&
-      Number.isSafeInteger(record.size) &&
-      typeof record.metadata === 'object' &&
-      record.metadata !== null;
-    return valid ? record : null;
-  } catch {
-    return null;
-  }
-}
-
-async function writeAtomically(tmpDir: string, path: string, text: string) {
-  await mkdir(tmpDir, { recursive: true });
-  const staged = join(tmpDir, `${randomUUID()}.tmp`);
-  await writeFile(staged, text);
-  await rename(staged, path);
-}
-
-function openRead(path: string, range: { start: number; end: number }): Promise<Readable> {
-  return new Promise((resolve, reject) => {
-    const stream = createReadStream(path, range);
-    stream.once('error', reject);
-    stream.once('open', () => {
-      stream.off('error', reject);
-      // Errors after opening end the response; they must not be unhandled.
-      stream.on('error', () => stream.destroy());
-      resolve(stream);
-    });
-  });
 }

@@ -1,12 +1,67 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { readdir, readFile, rm, rmdir, stat } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, rmdir, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
+import {
+  dataFileName,
+  keyHash,
+  type ObjectRecord,
+  RECORD_SUFFIX,
+  readRecord,
+  type StoreLayout,
+} from './s3-object-files.ts';
 import type { S3ObjectStore } from './s3-object-store.ts';
 
 const OBJECT_SUFFIX = '._S3rver_object';
 const METADATA_SUFFIX = '._S3rver_metadata.json';
 const MD5_SUFFIX = '._S3rver_object.md5';
+
+/** What {@link S3ObjectStore.open} found and repaired in the folder. */
+export interface StoreRepairReport {
+  /** Objects loaded. */
+  objects: number;
+  /** Data files a crash left without a committed record (the PUT was never acknowledged). */
+  orphansRemoved: number;
+  /** Record files that could not be read; moved to `<bucket>/damaged/`, never served. */
+  damagedRecords: string[];
+}
+
+/**
+ * Reads a bucket's committed records and repairs what a crash (or a hand) left in its folder: clears
+ * `tmp/` (writes never committed), removes data files no record points to (the old bytes of an
+ * overwrite, or the new bytes of one cut off before its commit), and moves unreadable records
+ * aside. Unknown files are removed, never read as objects: no leftover can fail a start or a listing.
+ */
+export async function loadBucketRecords(layout: StoreLayout, bucket: string) {
+  const records = new Map<string, ObjectRecord>();
+  const result = { records, orphansRemoved: 0, damagedRecords: [] as string[] };
+  await rm(layout.tmpDir(bucket), { recursive: true, force: true });
+  const objectsDir = layout.objectsDir(bucket);
+  if (!existsSync(objectsDir)) return result;
+  for (const fan of await readdir(objectsDir, { withFileTypes: true })) {
+    if (!fan.isDirectory()) continue;
+    const fanDir = join(objectsDir, fan.name);
+    const names = await readdir(fanDir);
+    const live = new Set<string>();
+    for (const name of names.filter((file) => file.endsWith(RECORD_SUFFIX))) {
+      const path = join(fanDir, name);
+      const record = await readRecord(path);
+      if (record && keyHash(record.key) === name.slice(0, -RECORD_SUFFIX.length)) {
+        records.set(record.key, record);
+        live.add(dataFileName(record));
+      } else {
+        await mkdir(layout.damagedDir(bucket), { recursive: true });
+        await rename(path, join(layout.damagedDir(bucket), `${randomUUID()}${RECORD_SUFFIX}`));
+        result.damagedRecords.push(path);
+      }
+    }
+    for (const name of names.filter((file) => !file.endsWith(RECORD_SUFFIX) && !live.has(file))) {
+      await rm(join(fanDir, name), { recursive: true, force: true });
+      result.orphansRemoved += 1;
+    }
+  }
+  return result;
+}
 
 /** What the move from s3rver's own folder layout did. */
 export interface LegacyMigrationReport {
