@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type CfnElement, Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { VALIDATION_REPORT_FILE } from 'aws-cdk-lib/cx-api';
 import type { IConstruct } from 'constructs';
 import { createApp } from '../../infra/create-app.ts';
@@ -165,4 +165,31 @@ export function normaliseStatements(statements: PolicyStatementJson[]): PolicySt
       Resource,
     }))
     .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+}
+
+export interface TemplateResource {
+  Properties: Record<string, unknown>;
+  DeletionPolicy?: string;
+  UpdateReplacePolicy?: string;
+}
+
+/** One resource of a template by type and logical id; throws when there is none. */
+export function resourceIn(template: Template, type: string, logicalId: string): TemplateResource {
+  const resource = template.findResources(type)[logicalId];
+  if (!resource) throw new Error(`no ${type} ${logicalId}`);
+  return resource as TemplateResource;
+}
+
+/** `<bucket ARN><suffix>`, as CDK joins an object ARN. */
+export function objectsOf(construct: IConstruct, suffix: string): unknown {
+  return { 'Fn::Join': ['', [arnOf(construct), suffix]] };
+}
+
+/** The Deny statement `enforceSSL` adds to a bucket or queue policy. */
+export function denyInsecureTransport(resource: unknown): unknown {
+  return Match.objectLike({
+    Effect: 'Deny',
+    Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+    Resource: resource,
+  });
 }

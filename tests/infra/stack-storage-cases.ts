@@ -1,0 +1,263 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { BUCKET, TABLE } from '../../functions/store/table-definition.ts';
+import { NONCURRENT_VERSION_DAYS } from '../../infra/constructs/story-storage.ts';
+import { INGEST_TIMEOUT } from '../../infra/storyfeed-stack.ts';
+import {
+  arnOf,
+  denyInsecureTransport,
+  logicalIdOf,
+  objectsOf,
+  refOf,
+  resourceIn,
+  type SynthesizedStoryfeed,
+  type TemplateResource,
+} from './synthesize-storyfeed.ts';
+
+/** Registers the storage: buckets, queues, table, removal policy assertions on the synthesized default stack (one synth per test file). */
+export function describeStorage(getSynth: () => SynthesizedStoryfeed): void {
+  let synth: SynthesizedStoryfeed;
+  const resourceOf = (type: string, logicalId: string): TemplateResource =>
+    resourceIn(synth.template, type, logicalId);
+
+  describe('storage: buckets, queues, table, removal policy', () => {
+    beforeAll(() => {
+      synth = getSynth();
+    });
+
+    describe('stories bucket', () => {
+      it('is versioned, SSE-encrypted, blocks all public access and logs access to the log bucket', () => {
+        const { bucket, logBucket } = synth.stack.storage;
+        const props = resourceOf('AWS::S3::Bucket', logicalIdOf(bucket)).Properties;
+        expect(props.VersioningConfiguration).toEqual({ Status: 'Enabled' });
+        expect(props.BucketEncryption).toEqual({
+          ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+        });
+        expect(props.PublicAccessBlockConfiguration).toEqual({
+          BlockPublicAcls: true,
+          BlockPublicPolicy: true,
+          IgnorePublicAcls: true,
+          RestrictPublicBuckets: true,
+        });
+        expect(props.LoggingConfiguration).toEqual({
+          DestinationBucketName: refOf(logBucket),
+          LogFilePrefix: 'stories-bucket/',
+        });
+      });
+
+      it('expires noncurrent versions after 30 days, and delete markers left alone', () => {
+        const props = resourceOf('AWS::S3::Bucket', logicalIdOf(synth.stack.storage.bucket)).Properties;
+        expect(props.LifecycleConfiguration).toEqual({
+          Rules: [
+            {
+              AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 },
+              ExpiredObjectDeleteMarker: true,
+              NoncurrentVersionExpiration: { NoncurrentDays: NONCURRENT_VERSION_DAYS },
+              Status: 'Enabled',
+            },
+          ],
+        });
+      });
+
+      it('denies writing or deleting archive objects to every principal but the ingest role', () => {
+        const { bucket } = synth.stack.storage;
+        synth.template.hasResourceProperties('AWS::S3::BucketPolicy', {
+          Bucket: refOf(bucket),
+          PolicyDocument: {
+            Statement: Match.arrayWith([
+              {
+                Sid: 'OnlyThePipelineWritesTheArchive',
+                Effect: 'Deny',
+                Principal: { AWS: '*' },
+                Action: ['s3:DeleteObject', 's3:DeleteObjectVersion', 's3:PutObject'],
+                Resource: objectsOf(bucket, `/${BUCKET.archivePrefix}*`),
+                Condition: { ArnNotEquals: { 'aws:PrincipalArn': [arnOf(synth.stack.ingest.role)] } },
+              },
+            ]),
+          },
+        });
+      });
+
+      it('refuses requests without TLS', () => {
+        const { bucket } = synth.stack.storage;
+        synth.template.hasResourceProperties('AWS::S3::BucketPolicy', {
+          Bucket: refOf(bucket),
+          PolicyDocument: {
+            Statement: Match.arrayWith([denyInsecureTransport([arnOf(bucket), objectsOf(bucket, '/*')])]),
+          },
+        });
+      });
+
+      it('sends uploads and deletes (plain or delete marker) of .txt .md .TXT .MD keys, and only those, to the ingest queue', () => {
+        const { bucket, queue } = synth.stack.storage;
+        const notifications = Object.values(synth.template.findResources('Custom::S3BucketNotifications'));
+        expect(notifications).toHaveLength(1);
+        const props = notifications[0]?.Properties;
+        expect(props.BucketName).toEqual(refOf(bucket));
+        expect(BUCKET.storySuffixes).toEqual(['.txt', '.md']);
+        const expected = ['s3:ObjectCreated:*', 's3:ObjectRemoved:*'].flatMap((event) =>
+          ['.txt', '.TXT', '.md', '.MD'].map((suffix) => ({
+            Events: [event],
+            Filter: { Key: { FilterRules: [{ Name: 'suffix', Value: suffix }] } },
+            QueueArn: arnOf(queue),
+          })),
+        );
+        const configurations = props.NotificationConfiguration.QueueConfigurations as unknown[];
+        expect(configurations).toHaveLength(expected.length);
+        expect(configurations).toEqual(expect.arrayContaining(expected));
+        expect(props.NotificationConfiguration.LambdaFunctionConfigurations).toBeUndefined();
+        expect(props.NotificationConfiguration.TopicConfigurations).toBeUndefined();
+      });
+
+      it('lets only S3, for this bucket in this account, send to the queue', () => {
+        const { bucket, queue } = synth.stack.storage;
+        const [policy, ...others] = Object.values(
+          synth.template.findResources('AWS::SQS::QueuePolicy'),
+        ).filter((resource) => JSON.stringify(resource.Properties.Queues) === JSON.stringify([refOf(queue)]));
+        expect(others).toEqual([]);
+        if (!policy) throw new Error('the ingest queue has no policy');
+        const allows = (policy.Properties.PolicyDocument.Statement as Array<{ Effect: string }>).filter(
+          (statement) => statement.Effect === 'Allow',
+        );
+        expect(allows).toEqual([
+          {
+            Sid: 'BucketEventsFromThisAccount',
+            Effect: 'Allow',
+            Principal: { Service: 's3.amazonaws.com' },
+            Action: 'sqs:SendMessage',
+            Condition: {
+              ArnLike: { 'aws:SourceArn': arnOf(bucket) },
+              StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+            },
+            Resource: arnOf(queue),
+          },
+        ]);
+      });
+    });
+
+    describe('access-log bucket', () => {
+      it('is encrypted, private, TLS-only, and expires logs', () => {
+        const { logBucket } = synth.stack.storage;
+        const props = resourceOf('AWS::S3::Bucket', logicalIdOf(logBucket)).Properties;
+        expect(props.BucketEncryption).toEqual({
+          ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+        });
+        expect(props.PublicAccessBlockConfiguration).toMatchObject({
+          BlockPublicAcls: true,
+          BlockPublicPolicy: true,
+        });
+        expect(props.LifecycleConfiguration).toEqual({
+          Rules: [{ ExpirationInDays: 90, Status: 'Enabled' }],
+        });
+        synth.template.hasResourceProperties('AWS::S3::BucketPolicy', {
+          Bucket: refOf(logBucket),
+          PolicyDocument: {
+            Statement: Match.arrayWith([
+              denyInsecureTransport([arnOf(logBucket), objectsOf(logBucket, '/*')]),
+              Match.objectLike({
+                Effect: 'Allow',
+                Principal: { Service: 'logging.s3.amazonaws.com' },
+                Action: 's3:PutObject',
+              }),
+            ]),
+          },
+        });
+      });
+    });
+
+    describe('ingest queue', () => {
+      it('is SQS-encrypted, hides a message for 6 × the ingest timeout, and dead-letters after 5 receives', () => {
+        const { queue, deadLetterQueue } = synth.stack.storage;
+        const props = resourceOf('AWS::SQS::Queue', logicalIdOf(queue)).Properties;
+        expect(props.SqsManagedSseEnabled).toBe(true);
+        expect(props.VisibilityTimeout).toBe(6 * INGEST_TIMEOUT.toSeconds());
+        expect(props.RedrivePolicy).toEqual({
+          deadLetterTargetArn: arnOf(deadLetterQueue),
+          maxReceiveCount: 5,
+        });
+        const ingestTimeout = resourceOf('AWS::Lambda::Function', logicalIdOf(synth.stack.ingest.function))
+          .Properties.Timeout;
+        expect(props.VisibilityTimeout).toBeGreaterThanOrEqual(6 * Number(ingestTimeout));
+      });
+
+      it('has an encrypted dead-letter queue that keeps messages 14 days', () => {
+        const props = resourceOf(
+          'AWS::SQS::Queue',
+          logicalIdOf(synth.stack.storage.deadLetterQueue),
+        ).Properties;
+        expect(props.SqsManagedSseEnabled).toBe(true);
+        expect(props.MessageRetentionPeriod).toBe(14 * 24 * 3600);
+      });
+
+      it('refuses requests without TLS, on both queues', () => {
+        for (const queue of [synth.stack.storage.queue, synth.stack.storage.deadLetterQueue]) {
+          synth.template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+            Queues: [refOf(queue)],
+            PolicyDocument: { Statement: Match.arrayWith([denyInsecureTransport(arnOf(queue))]) },
+          });
+        }
+      });
+    });
+
+    describe('table', () => {
+      it('is built from the shared definition: string keys, the byUpdated index (ALL), on demand', () => {
+        const props = resourceOf('AWS::DynamoDB::Table', logicalIdOf(synth.stack.storage.table)).Properties;
+        const index = TABLE.indexes.byUpdated;
+        expect(props.BillingMode).toBe('PAY_PER_REQUEST');
+        expect(props.KeySchema).toEqual([
+          { AttributeName: TABLE.partitionKey, KeyType: 'HASH' },
+          { AttributeName: TABLE.sortKey, KeyType: 'RANGE' },
+        ]);
+        expect(props.AttributeDefinitions).toEqual(
+          [TABLE.partitionKey, TABLE.sortKey, index.partitionKey, index.sortKey].map((name) => ({
+            AttributeName: name,
+            AttributeType: 'S',
+          })),
+        );
+        expect(props.GlobalSecondaryIndexes).toEqual([
+          {
+            IndexName: index.name,
+            KeySchema: [
+              { AttributeName: index.partitionKey, KeyType: 'HASH' },
+              { AttributeName: index.sortKey, KeyType: 'RANGE' },
+            ],
+            Projection: { ProjectionType: 'ALL' },
+          },
+        ]);
+      });
+
+      it('has point-in-time recovery and, by default, deletion protection', () => {
+        const props = resourceOf('AWS::DynamoDB::Table', logicalIdOf(synth.stack.storage.table)).Properties;
+        expect(props.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
+        expect(props.DeletionProtectionEnabled).toBe(true);
+      });
+
+      it('lets DynamoDB delete items whose expiresAt has passed (ingest errors, tombstones)', () => {
+        const props = resourceOf('AWS::DynamoDB::Table', logicalIdOf(synth.stack.storage.table)).Properties;
+        expect(TABLE.ttlAttribute).toBe('expiresAt');
+        expect(props.TimeToLiveSpecification).toEqual({ AttributeName: 'expiresAt', Enabled: true });
+      });
+    });
+
+    describe('removal policy retain (the default)', () => {
+      it('keeps both buckets, both queues, the table, the alarm key and every log group when the stack is deleted', () => {
+        const { bucket, logBucket, table, queue, deadLetterQueue } = synth.stack.storage;
+        const kept = [
+          resourceOf('AWS::S3::Bucket', logicalIdOf(bucket)),
+          resourceOf('AWS::S3::Bucket', logicalIdOf(logBucket)),
+          resourceOf('AWS::SQS::Queue', logicalIdOf(queue)),
+          resourceOf('AWS::SQS::Queue', logicalIdOf(deadLetterQueue)),
+          resourceOf('AWS::DynamoDB::Table', logicalIdOf(table)),
+          resourceOf('AWS::KMS::Key', logicalIdOf(synth.stack.alarms.topicKey)),
+          ...Object.values(synth.template.findResources('AWS::Logs::LogGroup')),
+        ];
+        expect(kept).toHaveLength(9);
+        for (const resource of kept) {
+          expect(resource.DeletionPolicy).toBe('Retain');
+          expect(resource.UpdateReplacePolicy).toBe('Retain');
+        }
+        synth.template.resourceCountIs('Custom::S3AutoDeleteObjects', 0);
+      });
+    });
+  });
+}
