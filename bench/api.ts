@@ -112,6 +112,7 @@ async function seedStories(pipeline: TestPipeline, from: number, count: number):
       revision: `r${index}`,
       ingestedAt: document.publishedAt,
       sourceKey: 'bench',
+      sourceOrder: `r${index}`,
       rawKey: 'bench',
     };
   });

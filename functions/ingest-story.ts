@@ -1,6 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { createIngestHandler } from './ingest/ingest-handler.ts';
+import { DynamoChangeMarker } from './store/change-marker.ts';
 import { createClients, requireEnv } from './store/clients.ts';
 import { DynamoStoryStore } from './store/dynamo-story-store.ts';
 import { S3BlobStore } from './store/s3-blob-store.ts';
@@ -13,6 +14,7 @@ const blobs = new S3BlobStore(clients.s3, requireEnv(ENV.bucketName));
 export const handler = createIngestHandler({
   blobs,
   store: new DynamoStoryStore(clients.dynamo, requireEnv(ENV.tableName), blobs),
+  changes: new DynamoChangeMarker(clients.dynamo, requireEnv(ENV.tableName)),
   // Explicit options beat POWERTOOLS_* variables, so defaults apply only where the stack sets none.
   logger: new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'storyfeed-ingest' }),
   metrics: new Metrics({

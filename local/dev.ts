@@ -136,7 +136,8 @@ export async function startDev(options: DevOptions): Promise<DevStack> {
 
   await step('reconcile', async () => {
     const fed = await reconcileBucket(s3, emulators.bucket, ledger, startedPump);
-    if (fed > 0) log.info(`    ${fed} upload(s) accepted by S3 but not yet ingested: ingesting now`, { fed });
+    if (fed > 0)
+      log.info(`    ${fed} upload(s) or delete(s) S3 accepted but not yet ingested: ingesting now`, { fed });
     startup.total += fed;
   });
 

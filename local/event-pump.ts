@@ -66,6 +66,8 @@ interface Message {
   key: string;
   bucket: string;
   eTag: string;
+  /** An ObjectRemoved event (a delete). */
+  removed: boolean;
   body: string;
   sentAt: number;
   firstReceivedAt?: number;
@@ -150,7 +152,7 @@ export function createEventPump(options: EventPumpOptions): EventPump {
     for (const message of batch) {
       const base = { messageId: message.messageId, key: message.key, receiveCount: message.receiveCount, ms };
       if (!failed.has(message.messageId)) {
-        options.ledger.record(message.key, message.eTag, 'done');
+        options.ledger.record(message.key, message.eTag, message.removed ? 'removed' : 'done');
         options.onResult?.({ ...base, outcome: 'ok' });
       } else if (message.receiveCount >= maxReceives) {
         appendDeadLetter(options.deadLetterPath, {
@@ -185,6 +187,7 @@ export function createEventPump(options: EventPumpOptions): EventPump {
       key: record.s3.object.key,
       bucket: record.s3.bucket.name,
       eTag: normalised.s3.object.eTag ?? '',
+      removed: record.eventName.startsWith('ObjectRemoved'),
       body: JSON.stringify({ Records: [normalised] }),
       sentAt: Date.now(),
       receiveCount: 0,
@@ -196,9 +199,12 @@ export function createEventPump(options: EventPumpOptions): EventPump {
     accept(event) {
       if (!accepting) return;
       for (const record of event.Records) {
-        if (!record.eventName.startsWith('ObjectCreated') || !isStoryKey(record.s3.object.key)) continue;
+        const removed = record.eventName.startsWith('ObjectRemoved');
+        if (!(removed || record.eventName.startsWith('ObjectCreated')) || !isStoryKey(record.s3.object.key))
+          continue;
         const resolveETag = options.resolveETag;
-        if (record.s3.object.eTag || !resolveETag) {
+        // A delete goes through the same queue and handler; it has no ETag to resolve.
+        if (removed || record.s3.object.eTag || !resolveETag) {
           enqueue(record);
           continue;
         }

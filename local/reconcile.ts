@@ -6,8 +6,9 @@ import type { IngestLedger } from './ledger.ts';
 
 /**
  * Lists the whole bucket (paged ListObjectsV2) and feeds to the pump every story object whose
- * ETag the ledger has not seen: uploads S3 accepted but the pump never finished, e.g. because
- * the process was killed. Returns how many were fed.
+ * ETag the ledger has not seen (uploads S3 accepted but the pump never finished, e.g. because the
+ * process was killed), and a delete for every key the ledger saw uploaded that the bucket no longer
+ * holds (deleted while the server was down). Returns how many events were fed.
  */
 export async function reconcileBucket(
   s3: S3Client,
@@ -17,12 +18,14 @@ export async function reconcileBucket(
   pageSize = 1000,
 ): Promise<number> {
   let fed = 0;
+  const listed = new Set<string>();
   let continuationToken: string | undefined;
   do {
     const page = await s3.send(
       new ListObjectsV2Command({ Bucket: bucket, MaxKeys: pageSize, ContinuationToken: continuationToken }),
     );
     for (const object of page.Contents ?? []) {
+      if (object.Key) listed.add(object.Key);
       if (!object.Key || !object.ETag || !isStoryKey(object.Key) || ledger.has(object.Key, object.ETag))
         continue;
       pump.accept({
@@ -32,7 +35,22 @@ export async function reconcileBucket(
     }
     continuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
   } while (continuationToken);
+  const now = new Date();
+  for (const key of ledger.uploadedKeys()) {
+    if (listed.has(key) || !isStoryKey(key)) continue;
+    pump.accept({ Records: [toRemovedRecord(bucket, key, now)] });
+    fed += 1;
+  }
   return fed;
+}
+
+/**
+ * An ObjectRemoved:Delete record for a key that vanished while the server was down. Its sequencer is
+ * the time of this start-up, later than every event of the key the ledger saw.
+ */
+function toRemovedRecord(bucket: string, key: string, time: Date): S3EventRecord {
+  // The type wants an ETag; an empty one stands for none, as the handler reads it.
+  return { ...toCreatedRecord(bucket, key, '', 0, time), eventName: 'ObjectRemoved:Delete' };
 }
 
 /** An ObjectCreated:Put record for an object found in a listing, shaped as s3rver emits them (key un-encoded). */

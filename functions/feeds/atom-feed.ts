@@ -1,6 +1,14 @@
 import { renderContentHtml, renderSummary } from './content.ts';
-import type { FeedEntry, FeedModel } from './feed-model.ts';
+import type { DeletedEntry, FeedEntry, FeedModel } from './feed-model.ts';
 import { renderXmlElement } from './xml.ts';
+
+/** RFC 6721 (Atom tombstones). */
+const TOMBSTONES_NAMESPACE = 'http://purl.org/atompub/tombstones/1.0';
+
+/** `<at:deleted-entry ref when/>`: an entry the feed no longer carries (RFC 6721). */
+function renderDeletedEntry(deleted: DeletedEntry): string {
+  return renderXmlElement('at:deleted-entry', null, { ref: deleted.ref, when: deleted.when });
+}
 
 /** The feed's URL without query or fragment, so every page of the same feed has the same stable id. */
 function stripQuery(url: string): string {
@@ -34,7 +42,9 @@ function renderEntry(entry: FeedEntry, baseUrl: string): string {
 export function renderAtomFeed(model: FeedModel): string {
   const lines = [
     '<?xml version="1.0" encoding="utf-8"?>',
-    '<feed xmlns="http://www.w3.org/2005/Atom">',
+    model.deletedEntries?.length
+      ? `<feed xmlns="http://www.w3.org/2005/Atom" xmlns:at="${TOMBSTONES_NAMESPACE}">`
+      : '<feed xmlns="http://www.w3.org/2005/Atom">',
     renderXmlElement('id', stripQuery(model.selfUrl || model.homePageUrl)),
     renderXmlElement('title', model.title, { type: 'text' }),
     renderXmlElement('subtitle', model.description, { type: 'text' }),
@@ -49,6 +59,7 @@ export function renderAtomFeed(model: FeedModel): string {
       renderXmlElement('link', null, { rel: 'next', type: 'application/atom+xml', href: model.nextUrl }),
     );
   }
+  lines.push(...(model.deletedEntries ?? []).map(renderDeletedEntry));
   lines.push(...model.entries.map((entry) => renderEntry(entry, model.baseUrl)), '</feed>', '');
   return lines.join('\n');
 }

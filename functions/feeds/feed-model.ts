@@ -32,4 +32,14 @@ export interface FeedModel {
   /** ISO 8601; the newest `updated` of the entries (or a fixed epoch when empty). */
   updated: string;
   entries: FeedEntry[];
+  /** Entries the feed no longer carries (retracted): Atom marks them (RFC 6721), JSON Feed and RSS drop them. */
+  deletedEntries?: DeletedEntry[];
+}
+
+/** An RFC 6721 tombstone: the id an entry had, and when it was deleted. */
+export interface DeletedEntry {
+  /** The id the entry carried in this feed. */
+  ref: string;
+  /** ISO 8601. */
+  when: string;
 }

@@ -1,7 +1,8 @@
 import type { StoredVersion, StoryReader } from '../store/story-store.ts';
 import { compareVersions } from '../story/version.ts';
-import { badParameter, notFound } from './errors.ts';
+import { badParameter } from './errors.ts';
 import { parseVersionParam } from './params.ts';
+import { missingStoryError, missingVersionError } from './story-reads.ts';
 
 /** The two versions a diff compares. */
 export interface DiffPair {
@@ -16,7 +17,8 @@ export async function readStoryVersion(
   label: string,
 ): Promise<StoredVersion> {
   const version = await reader.getVersion(storyId, label);
-  if (!version) throw notFound(`no version ${label} of story ${storyId}`);
+  // A retracted version answers 410 (SPEC §6), any other missing one 404.
+  if (!version) throw await missingVersionError(reader, storyId, label);
   return version;
 }
 
@@ -34,7 +36,7 @@ export async function resolveDiffPair(
   const toLabel = query.to === undefined ? undefined : parseVersionParam(query.to, 'to');
   const fromLabel = query.from === undefined ? undefined : parseVersionParam(query.from, 'from');
   const labels = await reader.listVersionLabels(storyId);
-  if (labels.length === 0) throw notFound(`no story ${storyId}`);
+  if (labels.length === 0) throw await missingStoryError(reader, storyId);
   const newer = await readStoryVersion(reader, storyId, toLabel ?? labels[0] ?? '');
   let olderLabel = fromLabel;
   if (olderLabel === undefined) {

@@ -29,3 +29,8 @@ export function badParameter(message: string): HttpError {
 export function notFound(message: string): HttpError {
   return new HttpError(404, 'not_found', message);
 }
+
+/** A 410 `retracted` error: the story or version was retracted (SPEC §6). */
+export function retracted(message: string): HttpError {
+  return new HttpError(410, 'retracted', message);
+}

@@ -279,6 +279,8 @@ interface Operation {
   notFoundDescription?: string;
   /** A page for people (SPEC §5): its errors are HTML pages. */
   page?: boolean;
+  /** Answers 410 `retracted` for a retracted story or version (SPEC §6). */
+  retractable?: boolean;
   tags: string[];
 }
 
@@ -308,6 +310,7 @@ function listOperations(): Operation[] {
       contentType: feed.contentType,
       schema: feed.schema,
       notFound: true,
+      retractable: true,
       tags: ['feeds'],
     },
     {
@@ -341,6 +344,7 @@ function listOperations(): Operation[] {
       contentType: json,
       schema: ref('Story'),
       notFound: true,
+      retractable: true,
       tags: ['stories'],
     },
     {
@@ -351,6 +355,7 @@ function listOperations(): Operation[] {
       contentType: json,
       schema: ref('StoryDocument'),
       notFound: true,
+      retractable: true,
       tags: ['stories'],
     },
     {
@@ -361,6 +366,7 @@ function listOperations(): Operation[] {
       contentType: 'text/plain',
       schema: { type: 'string' },
       notFound: true,
+      retractable: true,
       tags: ['stories'],
     },
     {
@@ -371,6 +377,7 @@ function listOperations(): Operation[] {
       contentType: json,
       schema: ref('VersionDiff'),
       notFound: true,
+      retractable: true,
       tags: ['stories'],
     },
     {
@@ -444,6 +451,7 @@ function listPageOperations(): Operation[] {
       summary: "Page: the story's head version with its figures, metrics, version history and a chart.",
       parameters: ['storyId'],
       notFound: true,
+      retractable: true,
       ...page,
     },
     {
@@ -452,6 +460,7 @@ function listPageOperations(): Operation[] {
       summary: 'Page: one version, with links to its raw text and to the changes from the version before.',
       parameters: ['storyId', 'version'],
       notFound: true,
+      retractable: true,
       ...page,
     },
     {
@@ -460,6 +469,7 @@ function listPageOperations(): Operation[] {
       summary: 'Page: the changes between two versions (defaults as for /diff).',
       parameters: ['storyId', 'from', 'to'],
       notFound: true,
+      retractable: true,
       ...page,
     },
     {
@@ -494,6 +504,14 @@ function describePath(operation: Operation): Json {
       ? {
           '404': errorResponse(
             operation.notFoundDescription ?? 'No such story, version or source.',
+            operation.page,
+          ),
+        }
+      : {}),
+    ...(operation.retractable
+      ? {
+          '410': errorResponse(
+            '`retracted`: the story or version was retracted (its file was deleted).',
             operation.page,
           ),
         }

@@ -15,6 +15,7 @@ import { notFound } from './errors.ts';
 import { parseCitationId, parseStoryId, parseVersionParam } from './params.ts';
 import type { Representation } from './representation.ts';
 import { newest, type Route, type RouteContext, readPaging } from './routes.ts';
+import { missingStoryError } from './story-reads.ts';
 
 /** Pages allow no script at all, load only this origin's stylesheet, and cannot be framed. */
 export const PAGE_CSP =
@@ -72,7 +73,7 @@ async function serveStoryPage(context: RouteContext): Promise<Representation> {
     reader.listVersionLabels(storyId),
   ]);
   const head = recent.items[0];
-  if (!head) throw notFound(`no story ${storyId}`);
+  if (!head) throw await missingStoryError(reader, storyId);
   const body = renderStoryPage({
     links: pageLinksOf(context),
     head: head.document,

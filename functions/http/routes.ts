@@ -1,7 +1,7 @@
-import type { FeedEntry, FeedModel } from '../feeds/feed-model.ts';
+import type { DeletedEntry, FeedEntry, FeedModel } from '../feeds/feed-model.ts';
 import { renderAtomFeed, renderJsonFeed, renderRssFeed } from '../feeds/index.ts';
 import { createPageLinks } from '../pages/links.ts';
-import type { Page, PageRequest, StoredVersion } from '../store/story-store.ts';
+import type { Page, PageRequest, StoredVersion, Tombstone } from '../store/story-store.ts';
 import { diffVersions } from '../story/diff-versions.ts';
 import { openCursor, sealCursor } from './cursor.ts';
 import { readStoryVersion, resolveDiffPair } from './diff-request.ts';
@@ -11,6 +11,7 @@ import { readPage } from './last-page.ts';
 import { buildOpenApiDocument } from './openapi.ts';
 import { parseCitationId, parseLimit, parseStoryId, parseVersionParam } from './params.ts';
 import { clampLastModified, type Representation } from './representation.ts';
+import { missingStoryError, missingVersionError, toDeletedEntries, tombstoneClock } from './story-reads.ts';
 import type { ApiDeps, HttpRequest } from './types.ts';
 
 export type FeedFormat = 'json' | 'atom' | 'rss';
@@ -109,13 +110,28 @@ function feedFormat(context: RouteContext): FeedFormat {
   throw notFound('no such feed format');
 }
 
+/** Tombstones shown on the first page of a list or feed (later pages carry none). */
+async function firstPageTombstones(
+  context: RouteContext,
+  paging: Paging,
+  read: (clock: Date) => Promise<Tombstone[]>,
+): Promise<Tombstone[]> {
+  return paging.page.cursor === undefined ? read(tombstoneClock(context.now)) : [];
+}
+
+function retractionTimes(tombstones: Tombstone[]): string[] {
+  return tombstones.map((tombstone) => tombstone.retractedAt);
+}
+
 interface FeedParts {
   title: string;
   description: string;
   homePageUrl: string;
   entries: FeedEntry[];
-  /** ISO timestamps that bound Last-Modified (ingestion times). */
+  /** ISO timestamps that bound Last-Modified (ingestion and retraction times). */
   changedAt: string[];
+  /** Retracted entries, for Atom's RFC 6721 tombstones. */
+  deletedEntries?: DeletedEntry[];
 }
 
 async function feedRepresentation(
@@ -140,6 +156,7 @@ async function feedRepresentation(
     nextUrl: paging.nextUrl(page.cursor),
     updated,
     entries: parts.entries,
+    ...(parts.deletedEntries?.length ? { deletedEntries: parts.deletedEntries } : {}),
   };
   const body = await renderFeedWithinLimit(
     { entries: model.entries, nextUrl: model.nextUrl },
@@ -190,7 +207,11 @@ async function serveLatestFeed(context: RouteContext): Promise<Representation> {
     );
     return { page, entries: feedEntries(page.items, baseUrl, 'story') };
   };
-  const { page, entries } = await load(paging.page.limit);
+  const [{ page, entries }, tombstones] = await Promise.all([
+    load(paging.page.limit),
+    firstPageTombstones(context, paging, (clock) => context.deps.reader.listStoryTombstones(clock)),
+  ]);
+  const links = createPageLinks(baseUrl, '');
   return feedRepresentation(
     context,
     format,
@@ -201,7 +222,9 @@ async function serveLatestFeed(context: RouteContext): Promise<Representation> {
       description: 'Every story at its latest version, newest first.',
       homePageUrl: `${baseUrl}/`,
       entries,
-      changedAt: page.items.map((version) => version.ingestedAt),
+      changedAt: [...page.items.map((version) => version.ingestedAt), ...retractionTimes(tombstones)],
+      // The entry id of a story in this feed (see feedEntries).
+      deletedEntries: toDeletedEntries(tombstones, (gone) => links.storyJson(gone.storyId)),
     },
     load,
   );
@@ -212,11 +235,14 @@ async function serveStoryFeed(context: RouteContext): Promise<Representation> {
   const format = feedFormat(context);
   const { baseUrl } = context.request;
   const paging = readPaging(context, `/stories/${storyId}/feed.${format}`, `stories/${storyId}/feed`);
-  const [head, page] = await Promise.all([
-    context.deps.reader.getHead(storyId),
-    readPage(paging.page, (next) => context.deps.reader.listVersions(storyId, next)),
+  const { reader } = context.deps;
+  const [head, page, tombstones] = await Promise.all([
+    reader.getHead(storyId),
+    readPage(paging.page, (next) => reader.listVersions(storyId, next)),
+    firstPageTombstones(context, paging, (clock) => reader.listVersionTombstones(storyId, clock)),
   ]);
-  if (!head) throw notFound('no such story');
+  if (!head) throw await missingStoryError(reader, storyId);
+  const links = createPageLinks(baseUrl, '');
   const reload = async (limit: number) => {
     const shorter = await context.deps.reader.listVersions(storyId, { ...paging.page, limit });
     return { page: shorter, entries: feedEntries(shorter.items, baseUrl, 'version') };
@@ -231,7 +257,13 @@ async function serveStoryFeed(context: RouteContext): Promise<Representation> {
       description: `Every version of the story ${storyId}, highest first.`,
       homePageUrl: `${baseUrl}/read/${storyId}`,
       entries: feedEntries(page.items, baseUrl, 'version'),
-      changedAt: [head.ingestedAt, ...page.items.map((version) => version.ingestedAt)],
+      changedAt: [
+        head.ingestedAt,
+        ...page.items.map((version) => version.ingestedAt),
+        ...retractionTimes(tombstones),
+      ],
+      // The entry id of a version in this feed (see feedEntries).
+      deletedEntries: toDeletedEntries(tombstones, (gone) => links.versionJson(storyId, gone.version ?? '')),
     },
     reload,
   );
@@ -271,7 +303,10 @@ async function serveSourceFeed(context: RouteContext): Promise<Representation> {
 
 async function serveStoryList(context: RouteContext): Promise<Representation> {
   const paging = readPaging(context, '/stories', 'stories');
-  const page = await readPage(paging.page, (next) => context.deps.reader.listStories(next));
+  const [page, tombstones] = await Promise.all([
+    readPage(paging.page, (next) => context.deps.reader.listStories(next)),
+    firstPageTombstones(context, paging, (clock) => context.deps.reader.listStoryTombstones(clock)),
+  ]);
   const items = page.items.map(({ storyId, title, version, updatedAt }) => ({
     storyId,
     title,
@@ -279,7 +314,7 @@ async function serveStoryList(context: RouteContext): Promise<Representation> {
     updatedAt,
   }));
   const lastModified = newest(
-    page.items.map((head) => head.ingestedAt),
+    [...page.items.map((head) => head.ingestedAt), ...retractionTimes(tombstones)],
     context.now,
   );
   return jsonRepresentation({ items, next: paging.nextUrl(page.cursor) }, lastModified);
@@ -288,15 +323,17 @@ async function serveStoryList(context: RouteContext): Promise<Representation> {
 async function serveStory(context: RouteContext): Promise<Representation> {
   const storyId = parseStoryId(context.params.storyId ?? '');
   const { reader } = context.deps;
-  const [latest, versions] = await Promise.all([
+  const [latest, versions, tombstones] = await Promise.all([
     reader.listVersions(storyId, { limit: 1 }),
     reader.listVersionLabels(storyId),
+    reader.listVersionTombstones(storyId, tombstoneClock(context.now)),
   ]);
   const head = latest.items[0];
   // Versions but no head document: the head's archived document is corrupt; getVersion says so.
   if (!head && versions[0] !== undefined) await readVersion(context, storyId, versions[0]);
-  if (!head) throw notFound(`no story ${storyId}`);
-  return jsonRepresentation({ ...head.document, versions }, newest([head.ingestedAt], context.now));
+  if (!head) throw await missingStoryError(reader, storyId);
+  const lastModified = newest([head.ingestedAt, ...retractionTimes(tombstones)], context.now);
+  return jsonRepresentation({ ...head.document, versions }, lastModified);
 }
 
 function readVersion(context: RouteContext, storyId: string, label: string): Promise<StoredVersion> {
@@ -317,7 +354,7 @@ async function serveRawVersion(context: RouteContext): Promise<Representation> {
     context.deps.reader.getVersion(storyId, label),
     context.deps.reader.getRawText(storyId, label),
   ]);
-  if (!version || text === null) throw notFound(`no version ${label} of story ${storyId}`);
+  if (!version || text === null) throw await missingVersionError(context.deps.reader, storyId, label);
   return {
     contentType: 'text/plain; charset=utf-8',
     body: text,

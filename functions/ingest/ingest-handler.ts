@@ -2,12 +2,16 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { ChangeMarker } from '../store/change-marker.ts';
+import { isStoryKey } from '../store/table-definition.ts';
 import { type IngestDeps, ingestUpload } from './ingest-upload.ts';
 import { readUploadEvents } from './s3-notification.ts';
 
 export interface IngestHandlerDeps extends IngestDeps {
   logger: Logger;
   metrics: Metrics;
+  /** Bumped after each event of a story key, so the API's caches learn that something changed. */
+  changes?: ChangeMarker;
 }
 
 /**
@@ -23,6 +27,7 @@ export function createIngestHandler(deps: IngestHandlerDeps) {
       const started = performance.now();
       try {
         const result = await ingestUpload(upload, deps);
+        if (isStoryKey(upload.key)) await deps.changes?.bump();
         const ms = Math.round(performance.now() - started);
         // `message` is reserved by the Logger: a rejection's message is logged as `reason`.
         const { outcome, ...facts } = result;

@@ -1,41 +1,24 @@
-import type { BlobStore } from '../store/blob-store.ts';
 import { rawArchiveKey } from '../store/dynamo-story-store.ts';
-import type { IngestStatus, IngestWarning, StoryWriter, VersionWrite } from '../store/story-store.ts';
+import type { IngestWarning, VersionWrite } from '../store/story-store.ts';
 import { isStoryKey } from '../store/table-definition.ts';
 import { parseStory } from '../story/parse-story.ts';
 import { StoryError } from '../story/types.ts';
 import { findTimestampWarnings } from './ingest-warnings.ts';
+import {
+  finishKey,
+  type IngestDeps,
+  type IngestOutcome,
+  isLater,
+  keyEventOrder,
+  SUPERSEDED,
+  type UploadEvent,
+} from './key-events.ts';
+import { retractKey } from './retract-key.ts';
 
 /** The largest story file accepted (SPEC §1: more than 1 MiB is `too_large`). */
 export const MAX_STORY_BYTES = 1_048_576;
 
-/** One object-created notification, with its key already URL-decoded. */
-export interface UploadEvent {
-  key: string;
-  versionId?: string | undefined;
-  /** The S3 ETag of the object version (bare, without quotes), when the event carries it. */
-  eTag?: string | undefined;
-  /** ISO 8601 time of the S3 event. */
-  eventTime: string;
-  /** S3's per-key ordering token (hex), when present. */
-  sequencer?: string | undefined;
-}
-
-export type IngestOutcome =
-  | {
-      outcome: 'stored' | 'duplicate' | 'stale';
-      storyId: string;
-      version: string;
-      headMoved: boolean;
-      warnings: IngestWarning[];
-    }
-  | { outcome: 'rejected'; code: string; message: string }
-  | { outcome: 'ignored'; reason: string };
-
-export interface IngestDeps {
-  blobs: BlobStore;
-  store: StoryWriter;
-}
+export type { IngestDeps, IngestOutcome, UploadEvent } from './key-events.ts';
 
 /**
  * Ingests one uploaded story file: parse, keep the original bytes under an immutable key, store the
@@ -46,6 +29,9 @@ export interface IngestDeps {
  */
 export async function ingestUpload(event: UploadEvent, deps: IngestDeps): Promise<IngestOutcome> {
   if (!isStoryKey(event.key)) return { outcome: 'ignored', reason: 'not a story file key' };
+  if (event.removed) return retractKey(event, deps);
+  const order = keyEventOrder(event);
+  if (isLater(await deps.store.readKeyRemoval(event.key), order)) return SUPERSEDED;
   const object = await deps.blobs.getObject(event.key, {
     versionId: event.versionId,
     maxBytes: MAX_STORY_BYTES,
@@ -70,6 +56,7 @@ export async function ingestUpload(event: UploadEvent, deps: IngestDeps): Promis
       revision: revisionOf(event),
       ingestedAt: event.eventTime,
       sourceKey: event.key,
+      sourceOrder: order,
       rawKey: rawArchiveKey(document.storyId, document.contentHash),
     };
   } catch (error) {
@@ -78,12 +65,19 @@ export async function ingestUpload(event: UploadEvent, deps: IngestDeps): Promis
   }
   await deps.blobs.putObject(write.rawKey, object.bytes, 'text/plain; charset=utf-8');
   await deps.store.recordRevision(write);
-  const result = await deps.store.putVersion(write);
   const { storyId, version } = write.document;
+  // The link comes before the version holds the key, so a racing delete of the key finds it.
+  await deps.store.linkKeyVersion(event.key, { storyId, version });
+  const result = await deps.store.putVersion(write);
   let outcome: IngestOutcome;
-  if (result.status === 'stale') {
+  if (result.status === 'retracted') {
+    // A redelivery of an upload whose version has been retracted since: finish that retraction.
+    await deps.store.settleRetractedVersion(storyId, version);
+    return SUPERSEDED;
+  } else if (result.status === 'stale') {
     outcome = { outcome: 'stale', storyId, version, headMoved: false, warnings: [] };
   } else if (result.status === 'same_text') {
+    await deps.store.holdVersion(write, result.currentRevision ?? write.revision);
     const warnings: IngestWarning[] = [
       { code: 'same_text', message: `${storyId} ${version} already has this text; nothing was published` },
     ];
@@ -97,13 +91,21 @@ export async function ingestUpload(event: UploadEvent, deps: IngestDeps): Promis
     // A redelivery (`current`) of a stored upload answers what the first delivery answered.
     outcome = { outcome: 'stored', storyId, version, headMoved, warnings };
   }
-  await finishKey(event, deps, {
+  // A delete of the key that raced this upload may have missed what it wrote: retract it now.
+  const removal = await deps.store.readKeyRemoval(event.key);
+  if (removal && isLater(removal, order)) {
+    await retractKey({ key: event.key, eventTime: removal.at, removal }, deps);
+    return SUPERSEDED;
+  }
+  await finishKey(event.key, order, deps, {
+    etag: event.eTag ?? null,
     outcome: outcome.outcome,
     storyId,
     version,
     code: null,
     message: null,
     warnings: outcome.warnings,
+    at: event.eventTime,
   });
   return outcome;
 }
@@ -111,32 +113,6 @@ export async function ingestUpload(event: UploadEvent, deps: IngestDeps): Promis
 /** `<eventTime>#<sequencer>`: later uploads of the same key sort later (sequencers compare once left-padded). */
 export function revisionOf(event: UploadEvent): string {
   return `${event.eventTime}#${(event.sequencer ?? '').padStart(32, '0')}`;
-}
-
-/**
- * The place of an event among the events of its key: S3's sequencer, upper-cased and left-padded so
- * sequencers of different lengths compare, then the event time (which alone orders events without one).
- */
-export function keyEventOrder(event: { eventTime: string; sequencer?: string | undefined }): string {
-  return `${(event.sequencer ?? '').toUpperCase().padStart(64, '0')}#${event.eventTime}`;
-}
-
-/**
- * Ends a successful event of a key: its status first (unless a later event of the key got there
- * first), then the key's errors from earlier events. In that order a rejection racing with it always
- * sees the status or has its error cleared (see `reject`).
- */
-async function finishKey(
-  event: UploadEvent,
-  deps: IngestDeps,
-  status: Omit<IngestStatus, 'key' | 'etag' | 'at'>,
-): Promise<void> {
-  const order = keyEventOrder(event);
-  await deps.store.recordIngestStatus(
-    { key: event.key, etag: event.eTag ?? null, at: event.eventTime, ...status },
-    order,
-  );
-  await deps.store.clearIngestErrors(event.key, order);
 }
 
 async function reject(

@@ -42,16 +42,18 @@ export function decodeS3Key(key: string): string {
 }
 
 /**
- * Turns an SQS message body holding an S3 notification into upload events (ObjectCreated only).
- * Throws on a body that is not an S3 notification.
+ * Turns an SQS message body holding an S3 notification into upload events: ObjectCreated, and
+ * ObjectRemoved (a delete, or a delete marker in a versioned bucket) marked `removed`. Other events
+ * are left out. Throws on a body that is not an S3 notification.
  */
 export function readUploadEvents(body: string): UploadEvent[] {
   const notification = S3NotificationSchema.parse(JSON.parse(body));
   if (!('Records' in notification)) return [];
   return notification.Records.map((raw) => S3RecordSchema.parse(raw))
-    .filter((record) => record.eventName.startsWith('ObjectCreated:'))
+    .filter((record) => /^Object(Created|Removed):/.test(record.eventName))
     .map((record) => ({
       key: decodeS3Key(record.s3.object.key),
+      ...(record.eventName.startsWith('ObjectRemoved:') ? { removed: true } : {}),
       versionId: record.s3.object.versionId,
       eTag: record.s3.object.eTag?.replace(/"/g, '') || undefined,
       eventTime: new Date(record.eventTime).toISOString(),

@@ -19,9 +19,14 @@ const ERROR_REF_PREFIX = 'ERR#';
 
 type Item = Record<string, unknown>;
 
+/** The SHA-256 (hex) of a bucket key: short enough for any DynamoDB key or attribute name. */
+export function keyHash(key: string): string {
+  return createHash('sha256').update(key, 'utf8').digest('hex');
+}
+
 /** The partition of everything recorded about one bucket key. */
 export function keyPartition(key: string): string {
-  return `KEY#${createHash('sha256').update(key, 'utf8').digest('hex')}`;
+  return `KEY#${keyHash(key)}`;
 }
 
 function isConditionFailure(error: unknown): boolean {

@@ -1,8 +1,6 @@
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import {
-  BatchGetCommand,
-  type BatchGetCommandOutput,
   DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
@@ -21,25 +19,44 @@ import {
   reportArchiveCorrupt,
 } from './archive-integrity.ts';
 import type { BlobStore } from './blob-store.ts';
+import { batchGetItems, buildHeadItem } from './dynamo-items.ts';
 import {
   deleteKeyErrors,
+  keyHash,
   readKeyStatus,
   readNeighbourVersions,
   writeErrorReference,
   writeKeyStatus,
 } from './dynamo-key-items.ts';
+import {
+  holdVersion,
+  readKeyLinks,
+  readKeyRemoval,
+  readRetraction,
+  readStoryTombstones,
+  readVersionTombstones,
+  releaseVersion,
+  settleRetractedVersion,
+  writeKeyLink,
+  writeKeyRemoval,
+} from './dynamo-retraction.ts';
 import type {
   IngestErrorRecord,
   IngestStatus,
+  KeyRemoval,
+  KeyVersionLink,
   NeighbourVersions,
   Page,
   PageRequest,
+  Retraction,
   RevisionRecord,
   SourceCitation,
   StoredVersion,
   StoryHead,
   StoryReader,
   StoryWriter,
+  Tombstone,
+  VersionState,
   VersionWrite,
   VersionWriteResult,
 } from './story-store.ts';
@@ -52,10 +69,6 @@ const INLINE_PARAGRAPHS_LIMIT = 64_000;
 const HEAD_SK = 'HEAD';
 const STORIES_PK = 'STORIES';
 const ERRORS_PK = 'ERRORS';
-const BATCH_GET_LIMIT = 100;
-/** Milliseconds from 0000-01-01 to the Unix epoch, so every 4-digit year is non-negative. */
-const YEAR_ZERO_OFFSET_MS = 62_167_219_200_000;
-const INVERTED_TIME_BASE = 999_999_999_999_999;
 
 const storyPk = (storyId: string) => `STORY#${storyId}`;
 const versionSk = (versionKey: string) => `V#${versionKey}`;
@@ -81,11 +94,7 @@ export class InvalidCursorError extends Error {
   override readonly name = 'InvalidCursorError';
 }
 
-/** Sort key that orders newer times first, ties by story id ascending. */
-export function invertedTimeKey(iso: string, storyId: string): string {
-  const shifted = Date.parse(iso) + YEAR_ZERO_OFFSET_MS;
-  return `${String(INVERTED_TIME_BASE - shifted).padStart(15, '0')}#${storyId}`;
-}
+export { invertedTimeKey } from './dynamo-items.ts';
 
 /** Hex digest of a `sha256:<hex>` content hash. */
 export function hashHex(contentHash: string): string {
@@ -132,8 +141,8 @@ function stringList(value: unknown): string[] {
  */
 export class DynamoStoryStore implements StoryReader, StoryWriter {
   constructor(
-    private readonly dynamo: DynamoDBDocumentClient,
-    private readonly tableName: string,
+    readonly dynamo: DynamoDBDocumentClient,
+    readonly tableName: string,
     private readonly blobs: BlobStore,
   ) {}
 
@@ -177,10 +186,16 @@ export class DynamoStoryStore implements StoryReader, StoryWriter {
       if (existingRevision !== undefined && existingRevision > write.revision) {
         return { status: 'stale', staleSources: [] };
       }
+      const retracted = existing?.retractedAt !== undefined;
       if (existingRevision === write.revision) {
-        return { status: 'current', staleSources: stringList(existing?.staleSources) };
+        return {
+          status: retracted ? 'retracted' : 'current',
+          staleSources: stringList(existing?.staleSources),
+        };
       }
-      if (existing?.contentHash === document.contentHash) return { status: 'same_text', staleSources: [] };
+      if (!retracted && existingRevision !== undefined && existing?.contentHash === document.contentHash) {
+        return { status: 'same_text', staleSources: [], currentRevision: existingRevision };
+      }
       const replaced = stringList(existing?.sources).filter((id) => !sources.includes(id));
       const staleSources = [...new Set([...stringList(existing?.staleSources), ...replaced])];
       try {
@@ -201,6 +216,8 @@ export class DynamoStoryStore implements StoryReader, StoryWriter {
               sourceKey: write.sourceKey,
               rawKey: write.rawKey,
               sources,
+              // The keys whose objects hold this text, each with its upload's order (see dynamo-retraction.ts).
+              keys: { [keyHash(write.sourceKey)]: write.sourceOrder },
               ...(staleSources.length > 0 ? { staleSources } : {}),
               ...stored,
             },
@@ -307,21 +324,16 @@ export class DynamoStoryStore implements StoryReader, StoryWriter {
       await this.dynamo.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: {
-            pk: storyPk(document.storyId),
-            sk: HEAD_SK,
-            type: 'head',
+          Item: buildHeadItem({
             storyId: document.storyId,
             title: document.title,
             version: document.version,
             versionKey,
-            updatedAt: document.publishedAt,
+            publishedAt: document.publishedAt,
             contentHash: document.contentHash,
             revision: write.revision,
             ingestedAt: write.ingestedAt,
-            [TABLE.indexes.byUpdated.partitionKey]: STORIES_PK,
-            [TABLE.indexes.byUpdated.sortKey]: invertedTimeKey(document.publishedAt, document.storyId),
-          },
+          }),
           ConditionExpression:
             'attribute_not_exists(pk) OR versionKey < :versionKey OR (versionKey = :versionKey AND #revision <= :revision)',
           ExpressionAttributeNames: { '#revision': 'revision' },
@@ -365,6 +377,46 @@ export class DynamoStoryStore implements StoryReader, StoryWriter {
   /** The nearest live versions below and above `version`. */
   findNeighbourVersions(storyId: string, version: string): Promise<NeighbourVersions> {
     return readNeighbourVersions(this.dynamo, this.tableName, storyId, version);
+  }
+
+  /** Records a delete of the key unless a later one is recorded. */
+  recordKeyRemoval(key: string, removal: KeyRemoval): Promise<void> {
+    return writeKeyRemoval(this, key, removal);
+  }
+
+  /** The latest recorded delete of the key, or null. */
+  readKeyRemoval(key: string): Promise<KeyRemoval | null> {
+    return readKeyRemoval(this, key);
+  }
+
+  /** Remembers that the key uploaded a text for the version. */
+  linkKeyVersion(key: string, link: KeyVersionLink): Promise<void> {
+    return writeKeyLink(this, key, link);
+  }
+
+  /** Every version the key uploaded a text for. */
+  listKeyVersions(key: string): Promise<KeyVersionLink[]> {
+    return readKeyLinks(this, key);
+  }
+
+  /** The upload's key holds the version's current text too (a same_text upload). */
+  holdVersion(write: VersionWrite, currentRevision: string): Promise<void> {
+    return holdVersion(this, write.sourceKey, {
+      storyId: write.document.storyId,
+      version: write.document.version,
+      revision: currentRevision,
+      order: write.sourceOrder,
+    });
+  }
+
+  /** The deleted key no longer holds the version; retracts it when no key does. */
+  releaseVersion(key: string, link: KeyVersionLink, removal: KeyRemoval): Promise<void> {
+    return releaseVersion(this, key, link, removal);
+  }
+
+  /** Drops a retracted version's source index items and moves the head off it. */
+  settleRetractedVersion(storyId: string, version: string): Promise<VersionState> {
+    return settleRetractedVersion(this, storyId, version);
   }
 
   private async storeDocument(document: StoryDocument): Promise<Item> {
@@ -441,7 +493,7 @@ export class DynamoStoryStore implements StoryReader, StoryWriter {
         Key: { pk: storyPk(storyId), sk: versionSk(versionSortKey(version)) },
       }),
     );
-    if (!Item) return null;
+    if (!Item || Item.retractedAt !== undefined) return null;
     const [stored] = await this.toStoredVersions([Item], 'throw');
     return stored ?? null;
   }
@@ -452,10 +504,10 @@ export class DynamoStoryStore implements StoryReader, StoryWriter {
       new GetCommand({
         TableName: this.tableName,
         Key: { pk: storyPk(storyId), sk: versionSk(versionSortKey(version)) },
-        ProjectionExpression: 'rawKey, contentHash',
+        ProjectionExpression: 'rawKey, contentHash, retractedAt',
       }),
     );
-    if (typeof Item?.rawKey !== 'string') return null;
+    if (typeof Item?.rawKey !== 'string' || Item.retractedAt !== undefined) return null;
     const object = await this.blobs.getObject(Item.rawKey);
     if (!object) return null;
     try {
@@ -583,6 +635,21 @@ export class DynamoStoryStore implements StoryReader, StoryWriter {
     return (await readKeyStatus(this.dynamo, this.tableName, key))?.status ?? null;
   }
 
+  /** Whether a version (or the whole story) is retracted. */
+  getRetraction(storyId: string, version?: string): Promise<Retraction | null> {
+    return readRetraction(this, storyId, version);
+  }
+
+  /** Stories retracted within the last 30 days and not published again. */
+  listStoryTombstones(now: Date): Promise<Tombstone[]> {
+    return readStoryTombstones(this, now);
+  }
+
+  /** Versions of a story retracted within the last 30 days and still retracted. */
+  listVersionTombstones(storyId: string, now: Date): Promise<Tombstone[]> {
+    return readVersionTombstones(this, storyId, now);
+  }
+
   private async queryPage(
     input: Omit<QueryCommandInput, 'TableName'>,
     page: PageRequest,
@@ -605,27 +672,15 @@ export class DynamoStoryStore implements StoryReader, StoryWriter {
     return { items, cursor: encodeCursor(startKey) };
   }
 
-  private async batchGet(keys: { pk: string; sk: string }[]): Promise<Item[]> {
-    const found: Item[] = [];
-    for (let start = 0; start < keys.length; start += BATCH_GET_LIMIT) {
-      let pending: Record<string, unknown>[] | undefined = keys.slice(start, start + BATCH_GET_LIMIT);
-      for (let attempt = 0; pending && pending.length > 0; attempt += 1) {
-        if (attempt > 0)
-          await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 20 * 2 ** attempt)));
-        const result: BatchGetCommandOutput = await this.dynamo.send(
-          new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending } } }),
-        );
-        found.push(...((result.Responses?.[this.tableName] ?? []) as Item[]));
-        pending = result.UnprocessedKeys?.[this.tableName]?.Keys;
-      }
-    }
-    return found;
+  private batchGet(keys: { pk: string; sk: string }[]): Promise<Item[]> {
+    return batchGetItems(this.dynamo, this.tableName, keys);
   }
 
   /** Version items for the keys, in the keys' order (BatchGet answers in any order). */
   private async getVersionItems(keys: { pk: string; sk: string }[]): Promise<Item[]> {
     const items = await this.batchGet(keys);
-    const byKey = new Map<string, Item>(items.map((item) => [`${String(item.pk)}|${String(item.sk)}`, item]));
+    const live = items.filter((item) => item.retractedAt === undefined);
+    const byKey = new Map<string, Item>(live.map((item) => [`${String(item.pk)}|${String(item.sk)}`, item]));
     return keys.flatMap((key) => {
       const item = byKey.get(`${key.pk}|${key.sk}`);
       return item ? [item] : [];
@@ -697,9 +752,11 @@ export class DynamoStoryStore implements StoryReader, StoryWriter {
   }
 }
 
+/** The live (not retracted) versions of a story, highest first. */
 function versionQuery(storyId: string): Omit<QueryCommandInput, 'TableName'> {
   return {
     KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+    FilterExpression: 'attribute_not_exists(retractedAt)',
     ExpressionAttributeValues: { ':pk': storyPk(storyId), ':prefix': 'V#' },
     ScanIndexForward: false,
   };

@@ -68,6 +68,33 @@ export interface IngestStatus {
   at: string;
 }
 
+/** A retracted story or version: when its last key was deleted (the S3 event time), ISO 8601. */
+export interface Retraction {
+  retractedAt: string;
+}
+
+/** An RFC 6721 deleted entry: a retracted story (version null) or one retracted version of a story. */
+export interface Tombstone {
+  storyId: string;
+  version: string | null;
+  retractedAt: string;
+}
+
+/** The latest delete of a bucket key: its order among the key's events and its time. */
+export interface KeyRemoval {
+  order: string;
+  at: string;
+}
+
+/** A version after a delete: still live, retracted, or retracted with the whole story (no version left). */
+export type VersionState = 'live' | 'retracted' | 'story-retracted';
+
+/** A version a bucket key uploaded a text for. */
+export interface KeyVersionLink {
+  storyId: string;
+  version: string;
+}
+
 /** A page request; `cursor` is the store's own opaque continuation (the HTTP layer signs it). */
 export interface PageRequest {
   limit: number;
@@ -106,6 +133,15 @@ export interface StoryReader {
   listIngestErrors(page: PageRequest): Promise<Page<IngestErrorRecord>>;
   /** What became of the latest processed event of a bucket key; null when none was processed. */
   getIngestStatus(key: string): Promise<IngestStatus | null>;
+  /**
+   * Whether the version (or, without one, the whole story) is retracted; null when it is live or
+   * unknown. The other methods never return retracted versions.
+   */
+  getRetraction(storyId: string, version?: string): Promise<Retraction | null>;
+  /** Stories retracted within the last 30 days before `now` and not published again, newest first. */
+  listStoryTombstones(now: Date): Promise<Tombstone[]>;
+  /** Versions of a story retracted within the last 30 days before `now` and still retracted, newest first. */
+  listVersionTombstones(storyId: string, now: Date): Promise<Tombstone[]>;
 }
 
 /** One ingested revision of a version, ready to be written. */
@@ -117,17 +153,22 @@ export interface VersionWrite {
   ingestedAt: string;
   /** The bucket key the story was uploaded under. */
   sourceKey: string;
+  /** The upload's place among the events of its key (see keyEventOrder). */
+  sourceOrder: string;
   /** Where the original bytes are kept (content-addressed, immutable). */
   rawKey: string;
 }
 
 /**
  * How a version write went: `stored` (this revision is now the version's text), `current` (this very
- * revision was stored before: a redelivery), `same_text` (the version already has this text; nothing
- * changed), `stale` (a later revision of the version is stored).
+ * revision was stored before: a redelivery), `same_text` (the version already has this text; the key
+ * now holds it too), `stale` (a later revision of the version is stored), `retracted` (this very
+ * revision was stored and has been retracted since: it stays retracted).
  */
 export interface VersionWriteResult {
-  status: 'stored' | 'current' | 'same_text' | 'stale';
+  status: 'stored' | 'current' | 'same_text' | 'stale' | 'retracted';
+  /** For `same_text`: the revision of the stored text. */
+  currentRevision?: string;
   /** Source ids whose index items from an older revision of this version must go. */
   staleSources: string[];
 }
@@ -158,6 +199,20 @@ export interface StoryWriter {
   recordIngestStatus(status: IngestStatus, order: string): Promise<boolean>;
   /** The nearest stored versions below and above `version` (label and publishedAt), for warnings. */
   findNeighbourVersions(storyId: string, version: string): Promise<NeighbourVersions>;
+  /** Records a delete of `key` unless a later one is recorded. */
+  recordKeyRemoval(key: string, removal: KeyRemoval): Promise<void>;
+  /** The latest recorded delete of `key`, or null. */
+  readKeyRemoval(key: string): Promise<KeyRemoval | null>;
+  /** Remembers that `key` uploaded a text for a version; call before putVersion. */
+  linkKeyVersion(key: string, link: KeyVersionLink): Promise<void>;
+  /** Every version `key` uploaded a text for. */
+  listKeyVersions(key: string): Promise<KeyVersionLink[]>;
+  /** For a `same_text` upload: the key holds the version's current text too. */
+  holdVersion(write: VersionWrite, currentRevision: string): Promise<void>;
+  /** For a delete of `key`: the key no longer holds the version; retracts it when no key does. */
+  releaseVersion(key: string, link: KeyVersionLink, removal: KeyRemoval): Promise<void>;
+  /** Drops a retracted version's source index items and moves the head off it; no-op when live. */
+  settleRetractedVersion(storyId: string, version: string): Promise<VersionState>;
 }
 
 /** The versions next to one version of a story. */

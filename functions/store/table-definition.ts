@@ -8,6 +8,12 @@
  * - raw revision     STORY#<storyId> / R#<version sort key>#<contentHash>
  * - citation index   SOURCE#<citationId> / <storyId>#<version sort key>
  * - ingest error     ERRORS / <time>#<key>, or <time>#sha256:<hex of key> when that passes 1,024 bytes
+ * - key status       KEY#<sha256 of key> / STATUS                  the latest processed event of a bucket key
+ * - key error ref    KEY#<sha256 of key> / ERR#<event order>        where that key's ingest error item is
+ * - key removal      KEY#<sha256 of key> / REMOVED                  the latest delete of the key
+ * - key link         KEY#<sha256 of key> / LINK#<storyId>#<version sort key>
+ * - version tombstone STORY#<storyId> / TOMB#<version sort key>      expiresAt (TTL)
+ * - story tombstone  TOMBSTONES / STORY#<storyId>                   expiresAt (TTL)
  */
 export const TABLE = {
   defaultName: 'storyfeed',

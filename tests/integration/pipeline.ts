@@ -5,6 +5,7 @@ import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { InitializeMiddleware } from '@smithy/types';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { createIngestHandler } from '../../functions/ingest/ingest-handler.ts';
+import { DynamoChangeMarker } from '../../functions/store/change-marker.ts';
 import { createClients, type StoryfeedClients } from '../../functions/store/clients.ts';
 import { DynamoStoryStore } from '../../functions/store/dynamo-story-store.ts';
 import { S3BlobStore } from '../../functions/store/s3-blob-store.ts';
@@ -62,6 +63,7 @@ export async function startTestPipeline(): Promise<TestPipeline> {
       const handler = createIngestHandler({
         blobs: ingestBlobs,
         store: new DynamoStoryStore(ingestClients.dynamo, emulators.tableName, ingestBlobs),
+        changes: new DynamoChangeMarker(ingestClients.dynamo, emulators.tableName),
         logger,
         metrics,
       });

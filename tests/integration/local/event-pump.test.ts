@@ -103,7 +103,7 @@ describe('createEventPump', () => {
     );
   });
 
-  it('delivers only created story files, never deletions, other suffixes or the archive', async () => {
+  it('delivers created and removed story files, never other suffixes or the archive', async () => {
     const batches: SQSEvent[] = [];
     const pump = startPump(recordingHandler(batches));
     pump.accept(s3rverEvent('a.txt'));
@@ -113,7 +113,9 @@ describe('createEventPump', () => {
     pump.accept(s3rverEvent('_archive/e.txt'));
     await pump.idle();
     const keys = batches.flatMap((batch) => batch.Records.map((record) => s3RecordOf(record)?.s3.object.key));
-    expect(keys.sort()).toEqual(['a.txt', 'b.md']);
+    expect(keys.sort()).toEqual(['a.txt', 'b.md', 'c.txt']);
+    const removed = batches.flatMap((batch) => batch.Records.map((record) => s3RecordOf(record)?.eventName));
+    expect(removed.filter((name) => name === 'ObjectRemoved:Delete')).toHaveLength(1);
   });
 
   it('batches up to ten messages per invocation', async () => {

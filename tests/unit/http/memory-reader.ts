@@ -3,10 +3,12 @@ import type {
   IngestStatus,
   Page,
   PageRequest,
+  Retraction,
   SourceCitation,
   StoredVersion,
   StoryHead,
   StoryReader,
+  Tombstone,
 } from '../../../functions/store/story-store.ts';
 import type { StoryDocument } from '../../../functions/story/types.ts';
 import { compareVersions, versionSortKey } from '../../../functions/story/version.ts';
@@ -51,6 +53,19 @@ export class MemoryStoryReader implements StoryReader {
 
   async getIngestStatus(key: string): Promise<IngestStatus | null> {
     return this.statuses.get(key) ?? null;
+  }
+
+  /** The in-memory reader keeps no retractions: the integration tests cover them on dynalite. */
+  async getRetraction(): Promise<Retraction | null> {
+    return null;
+  }
+
+  async listStoryTombstones(): Promise<Tombstone[]> {
+    return [];
+  }
+
+  async listVersionTombstones(): Promise<Tombstone[]> {
+    return [];
   }
 
   private versionsOf(storyId: string): StoredVersion[] {

@@ -1,0 +1,78 @@
+import type { BlobStore } from '../store/blob-store.ts';
+import type {
+  IngestStatus,
+  IngestWarning,
+  KeyRemoval,
+  KeyVersionLink,
+  StoryWriter,
+} from '../store/story-store.ts';
+
+/** One object-created (or, with `removed`, object-removed) notification, its key URL-decoded. */
+export interface UploadEvent {
+  key: string;
+  /** True for ObjectRemoved (a delete, or a delete marker in a versioned bucket). */
+  removed?: boolean | undefined;
+  versionId?: string | undefined;
+  /** The S3 ETag of the object version (bare, without quotes), when the event carries it. */
+  eTag?: string | undefined;
+  /** ISO 8601 time of the S3 event. */
+  eventTime: string;
+  /** S3's per-key ordering token (hex), when present. */
+  sequencer?: string | undefined;
+}
+
+export type IngestOutcome =
+  | {
+      outcome: 'stored' | 'duplicate' | 'stale';
+      storyId: string;
+      version: string;
+      headMoved: boolean;
+      warnings: IngestWarning[];
+    }
+  | { outcome: 'rejected'; code: string; message: string }
+  | { outcome: 'retracted'; versions: RetractedVersion[] }
+  | { outcome: 'ignored'; reason: string };
+
+/** A version a delete left retracted; `storyRetracted` when no version of its story is left. */
+export interface RetractedVersion extends KeyVersionLink {
+  storyRetracted: boolean;
+}
+
+/** What an event answers when a later delete of its key decided the outcome. */
+export const SUPERSEDED: IngestOutcome = {
+  outcome: 'ignored',
+  reason: 'a later delete of the key retracted it',
+};
+
+export interface IngestDeps {
+  blobs: BlobStore;
+  store: StoryWriter;
+}
+
+/**
+ * The place of an event among the events of its key: S3's sequencer, upper-cased and left-padded so
+ * sequencers of different lengths compare, then the event time (which alone orders events without one).
+ */
+export function keyEventOrder(event: { eventTime: string; sequencer?: string | undefined }): string {
+  return `${(event.sequencer ?? '').toUpperCase().padStart(64, '0')}#${event.eventTime}`;
+}
+
+/** True when the recorded delete came after the event at `order`. */
+export function isLater(removal: KeyRemoval | null, order: string): boolean {
+  return removal !== null && removal.order > order;
+}
+
+/**
+ * Ends an event of a key that was not rejected: its status first (unless a later event of the key got
+ * there first), then the key's errors from earlier events. In that order a rejection racing with it
+ * always sees the status or has its error cleared (see ingest-upload's `reject`).
+ */
+export async function finishKey(
+  key: string,
+  order: string,
+  deps: IngestDeps,
+  status: Omit<IngestStatus, 'key'>,
+): Promise<void> {
+  await deps.store.recordIngestStatus({ key, ...status }, order);
+  await deps.store.clearIngestErrors(key, order);
+}
