@@ -102,6 +102,7 @@ summary { cursor: pointer; font-family: system-ui, sans-serif; font-size: 0.9rem
 blockquote { margin: 0.5rem 0 1rem; padding: 0 0 0 1rem; border-left: 3px solid var(--rule); }
 ins, del { text-decoration: none; border-radius: 2px; padding: 0 0.1em; }
 ins { background: var(--added-bg); color: var(--added-text); }
+del + ins { margin-left: 0.2em; }
 del { background: var(--removed-bg); color: var(--removed-text); text-decoration: line-through; text-decoration-thickness: 1px; }
 .change { margin: 0 0 1.25rem; }
 .change-label { font-family: system-ui, sans-serif; font-size: 0.8rem; color: var(--muted); margin: 0 0 0.2rem; }
