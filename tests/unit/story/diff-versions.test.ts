@@ -178,4 +178,25 @@ describe('diffVersions', () => {
     expect(diffVersions(from, to).metrics.citationsPer100Words).toEqual({ from: 1.09, to: 1.2, delta: 0.11 });
     expect(diffVersions(to, from).metrics.citationsPer100Words.delta).toBe(-0.11);
   });
+
+  it('finds the one changed figure among thousands of identical ones in a long paragraph', () => {
+    const percents = (values: number[]) =>
+      nextVersion({
+        paragraphs: [buildParagraph(values.map((value) => `${value}%`).join(' '))],
+        figures: values.map((value) =>
+          buildFigure({ text: `${value}%`, value, kind: 'percent', unit: '%', paragraph: 0 }),
+        ),
+      });
+    const before = Array<number>(5_000).fill(5);
+    const after = [...before];
+    after[2_500] = 6;
+    const diff = diffVersions(percents(before), percents(after));
+    expect(diff.figures.changed.map((change) => [change.from.value, change.to.value])).toEqual([[5, 6]]);
+    expect(diff.figures.added).toEqual([]);
+    expect(diff.figures.removed).toEqual([]);
+    expect(diff.paragraphs.changed[0]?.words.filter((word) => word.op !== 'equal')).toEqual([
+      { op: 'removed', text: '5%' },
+      { op: 'added', text: '6%' },
+    ]);
+  });
 });
