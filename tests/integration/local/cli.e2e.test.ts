@@ -60,6 +60,10 @@ function lines(text: string): string[] {
   return text.split('\n').filter((line) => line !== '');
 }
 
+async function status(path: string): Promise<number> {
+  return (await fetch(`${api}${path}`)).status;
+}
+
 async function keyExists(key: string): Promise<boolean> {
   try {
     await s3.send(new HeadObjectCommand({ Bucket: 'stories', Key: key }));
@@ -166,11 +170,20 @@ describe('storyfeed retract', () => {
         Metadata: { 'story-id': 'cli-gone' },
       }),
     );
+    await waitUntil(async () =>
+      (await status('/stories/cli-gone/versions/v0.3')) === 200 ? true : undefined,
+    );
 
     const one = await storyfeed('retract', 'cli-gone', 'v0.2.0');
     expect(one).toMatchObject({ code: 0, stdout: 'stories/cli-gone/v0.2.txt\n' });
     expect(await keyExists('stories/cli-gone/v0.2.txt')).toBe(false);
     expect(await keyExists('stories/cli-gone/v0.1.txt')).toBe(true);
+    // the pipeline retracts what the deleted key held, and only that (SPEC §6: within 5 s locally)
+    await waitUntil(
+      async () => ((await status('/stories/cli-gone/versions/v0.2')) === 410 ? true : undefined),
+      5_000,
+    );
+    expect(await status('/stories/cli-gone/versions/v0.1')).toBe(200);
 
     const rest = await storyfeed('retract', 'cli-gone');
     expect(rest.code).toBe(0);
@@ -178,6 +191,7 @@ describe('storyfeed retract', () => {
     expect(await keyExists('inbox/latest.txt')).toBe(false);
     const left = await s3.send(new ListObjectsV2Command({ Bucket: 'stories', Prefix: 'stories/cli-gone/' }));
     expect(left.Contents ?? []).toEqual([]);
+    await waitUntil(async () => ((await status('/stories/cli-gone')) === 410 ? true : undefined), 5_000);
 
     const nothing = await storyfeed('retract', 'cli-gone');
     expect(nothing).toMatchObject({ code: 1, stdout: '' });
