@@ -4,10 +4,13 @@
  * number of bare PutItem calls of the same sizes, in the same run. Also prints DynamoDB write units
  * and items per version. Run: npx tsx bench/ingest.ts
  */
+import { readFileSync } from 'node:fs';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { createClients } from '../functions/store/clients.ts';
 import { buildS3Record, buildSqsRecord } from '../tests/builders/s3-events.ts';
 import { buildStoryFile } from '../tests/builders/story-file.ts';
 import { createFaultyClients, startTestPipeline } from '../tests/integration/pipeline.ts';
+import { countStages, itemSize, type TracedCall, traceCalls, writeUnits } from './call-trace.ts';
 
 const STORIES = 100;
 const VERSIONS = 10;
@@ -22,25 +25,6 @@ const WRITE_COMMANDS = new Set([
   'UpdateItemCommand',
   'DeleteItemCommand',
 ]);
-
-/** DynamoDB's item size rule, close enough for write-unit arithmetic: names plus values, in bytes. */
-function itemSize(value: unknown): number {
-  if (typeof value === 'string') return Buffer.byteLength(value);
-  if (typeof value === 'number') return Math.ceil(String(value).replace(/^-|\./g, '').length / 2) + 1;
-  if (typeof value === 'boolean' || value === null) return 1;
-  if (value instanceof Uint8Array) return value.byteLength;
-  if (Array.isArray(value)) return 3 + value.reduce((sum: number, entry) => sum + 1 + itemSize(entry), 0);
-  if (typeof value === 'object') {
-    return (
-      3 +
-      Object.entries(value as Record<string, unknown>).reduce(
-        (sum, [name, entry]) => sum + 1 + Buffer.byteLength(name) + itemSize(entry),
-        0,
-      )
-    );
-  }
-  return 0;
-}
 
 function shuffle<T>(items: T[]): T[] {
   for (let index = items.length - 1; index > 0; index -= 1) {
@@ -62,8 +46,21 @@ async function runPool<T>(tasks: T[], worker: (task: T) => Promise<void>): Promi
   );
 }
 
+const SEED_KEY = '000_8ac52d5236e3c6f4.txt';
+
 const pipeline = await startTestPipeline();
 try {
+  // One new version alone (the seed, the first version of its story): its calls, stages and write units.
+  await pipeline.upload(SEED_KEY, readFileSync(new URL(`../seeds/${SEED_KEY}`, import.meta.url)));
+  const seedCalls: TracedCall[] = [];
+  const traced = createClients(pipeline.env);
+  traceCalls(traced, seedCalls);
+  await pipeline.ingest({ Records: [buildSqsRecord([buildS3Record({ key: SEED_KEY })])] }, traced);
+  const seedTrace = [...seedCalls].sort((a, b) => a.start - b.start);
+  console.log(
+    `ingest of one new version (the seed): ${countStages(seedTrace)} sequential stages, ${seedTrace.length} calls, ${writeUnits(seedTrace)} write units`,
+  );
+  console.log(`  calls: ${seedTrace.map((call) => call.command.replace(/Command$/, '')).join(', ')}`);
   const uploads: { key: string; text: string }[] = [];
   for (let story = 0; story < STORIES; story += 1) {
     for (let version = 0; version < VERSIONS; version += 1) {
