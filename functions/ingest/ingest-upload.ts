@@ -14,6 +14,7 @@ import {
   type UploadEvent,
 } from './key-events.ts';
 import { retractKey } from './retract-key.ts';
+import { versionPublishedChange } from './story-changes.ts';
 
 /** The largest story file accepted (SPEC §1: more than 1 MiB is `too_large`). */
 export const MAX_STORY_BYTES = 1_048_576;
@@ -96,6 +97,11 @@ export async function ingestUpload(event: UploadEvent, deps: IngestDeps): Promis
   if (removal && isLater(removal, order)) {
     await retractKey({ key: event.key, eventTime: removal.at, removal }, deps);
     return SUPERSEDED;
+  }
+  if (outcome.outcome === 'stored') {
+    // Also on a redelivery (`current`): the first delivery may have crashed before publishing, and the
+    // event id repeats, so consumers drop the copy. `same_text` and `stale` changed nothing: no event.
+    await deps.events?.publishChanges([versionPublishedChange(write, outcome.headMoved)]);
   }
   await finishKey(event.key, order, deps, {
     etag: event.eTag ?? null,

@@ -1,9 +1,11 @@
+import type { ChangePublisher } from '../events/publish-changes.ts';
 import type { BlobStore } from '../store/blob-store.ts';
 import type {
   IngestStatus,
   IngestWarning,
   KeyRemoval,
   KeyVersionLink,
+  StoryReader,
   StoryWriter,
 } from '../store/story-store.ts';
 
@@ -47,6 +49,10 @@ export const SUPERSEDED: IngestOutcome = {
 export interface IngestDeps {
   blobs: BlobStore;
   store: StoryWriter;
+  /** Tells the world about each change once its table writes are done (SPEC §7); none: tell nobody. */
+  events?: ChangePublisher;
+  /** Where a retraction reads the head it left (for its events); without it no head event is sent. */
+  reader?: Pick<StoryReader, 'getHead' | 'getVersion'>;
 }
 
 /**

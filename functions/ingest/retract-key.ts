@@ -6,6 +6,7 @@ import {
   keyEventOrder,
   type RetractedVersion,
 } from './key-events.ts';
+import { retractionChanges } from './story-changes.ts';
 
 /** A delete of a bucket key: from an ObjectRemoved event, or an upload that found a later delete recorded. */
 export interface KeyRemovalEvent {
@@ -31,6 +32,11 @@ export async function retractKey(event: KeyRemovalEvent, deps: IngestDeps): Prom
     await deps.store.releaseVersion(event.key, link, removal);
     const state = await deps.store.settleRetractedVersion(link.storyId, link.version);
     if (state !== 'live') retracted.push({ ...link, storyRetracted: state === 'story-retracted' });
+  }
+  if (deps.events && retracted.length > 0) {
+    // After the table writes, before the status: a failed publish retries the record, and a redelivered
+    // delete reports the same versions retracted, so the same event ids go out again.
+    await deps.events.publishChanges(await retractionChanges(retracted, removal, deps.reader));
   }
   const previous = (await deps.store.readIngestStatus(event.key))?.status;
   await finishKey(event.key, removal.order, deps, {

@@ -1,0 +1,196 @@
+import { readFileSync } from 'node:fs';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import type { SQSEvent } from 'aws-lambda';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { combineEventSinks, type RetryPolicy } from '../../functions/events/event-sink.ts';
+import { type ChangePublisher, createChangePublisher } from '../../functions/events/publish-changes.ts';
+import type { StoryEvent } from '../../functions/events/story-event.ts';
+import { WebhookSink } from '../../functions/events/webhook-sink.ts';
+import { WebSubNotifier } from '../../functions/events/websub-notifier.ts';
+import { createIngestHandler } from '../../functions/ingest/ingest-handler.ts';
+import { checkEventsAgainstSchemas } from '../builders/event-schemas.ts';
+import { type HttpReceiver, startHttpReceiver } from '../builders/http-receiver.ts';
+import { buildS3Record, buildSqsRecord } from '../builders/s3-events.ts';
+import { buildStoryFile } from '../builders/story-file.ts';
+import { startTestPipeline, type TestPipeline } from './pipeline.ts';
+
+const BASE_URL = 'http://localhost:3000';
+const FAST: RetryPolicy = { attempts: 3, baseDelayMs: 5, maxDelayMs: 20 };
+const SEED_KEY = '000_8ac52d5236e3c6f4.txt';
+const SEED_ID = '8ac52d5236e3c6f4';
+const seedText = readFileSync(new URL(`../../seeds/${SEED_KEY}`, import.meta.url), 'utf8');
+
+/** The webhook's events in arrival order, as `detail-type storyId version isHead`. */
+function describeEvents(events: StoryEvent[]): string[] {
+  return events.map((event) =>
+    [
+      event['detail-type'],
+      event.detail.storyId,
+      event.detail.version ?? 'null',
+      ...('isHead' in event.detail ? [event.detail.isHead ? 'head' : 'below head'] : []),
+    ].join(' '),
+  );
+}
+
+describe('events of the ingest flow, against the emulators and local receivers', () => {
+  let pipeline: TestPipeline;
+  let webhook: HttpReceiver;
+  let hub: HttpReceiver;
+  /** Set by a test to make the next publish fail once the table writes are done (a crash there). */
+  let crashBeforePublish = false;
+
+  beforeAll(async () => {
+    [pipeline, webhook, hub] = await Promise.all([
+      startTestPipeline(),
+      startHttpReceiver(),
+      startHttpReceiver(),
+    ]);
+  });
+  afterAll(async () => {
+    await Promise.all([pipeline.stop(), webhook.stop(), hub.stop()]);
+  });
+  beforeEach(() => {
+    webhook.requests.length = 0;
+    hub.requests.length = 0;
+  });
+
+  function ingest(event: SQSEvent) {
+    const publisher = createChangePublisher(
+      combineEventSinks([
+        new WebhookSink({ url: webhook.url, retry: FAST }),
+        new WebSubNotifier({ hub: hub.url, retry: FAST }),
+      ]),
+      BASE_URL,
+    );
+    const events: ChangePublisher = {
+      publishChanges(changes) {
+        if (crashBeforePublish) {
+          crashBeforePublish = false;
+          return Promise.reject(new Error('the function timed out after its table writes'));
+        }
+        return publisher.publishChanges(changes);
+      },
+    };
+    return createIngestHandler({
+      blobs: pipeline.blobs,
+      store: pipeline.store,
+      events,
+      logger: new Logger({ serviceName: 'test', logLevel: 'SILENT' }),
+      metrics: new Metrics({ namespace: 'test', serviceName: 'test' }),
+    })(event);
+  }
+
+  /** Uploads a file and delivers its S3 event (`deliveries` times); returns the record for redelivery. */
+  async function uploadAndIngest(key: string, text: string, deliveries = 1) {
+    await pipeline.upload(key, text);
+    const record = buildS3Record({ key });
+    for (let delivery = 1; delivery <= deliveries; delivery += 1) {
+      const result = await ingest({ Records: [buildSqsRecord([record], delivery)] });
+      expect(result.batchItemFailures).toEqual([]);
+    }
+    return record;
+  }
+
+  function received(): StoryEvent[] {
+    return webhook.accepted().map((body) => JSON.parse(body) as StoryEvent);
+  }
+
+  function pingedFeeds(): string[] {
+    return hub.accepted().map((body) => new URLSearchParams(body).get('hub.url') ?? '');
+  }
+
+  it('publishes the seed as its story head once, and pings the hub once per changed feed', async () => {
+    await uploadAndIngest(SEED_KEY, seedText);
+
+    const events = received();
+    expect(describeEvents(events)).toEqual([`Story Version Published ${SEED_ID} v0.12 head`]);
+    expect(events[0]?.detail).toMatchObject({
+      title: expect.stringContaining('Shenzhen'),
+      publishedAt: '2024-07-05T15:33:01.103Z',
+      urls: {
+        page: `${BASE_URL}/read/${SEED_ID}/v0.12`,
+        json: `${BASE_URL}/stories/${SEED_ID}/versions/v0.12`,
+        feeds: { atom: `${BASE_URL}/stories/${SEED_ID}/feed.atom` },
+      },
+    });
+    expect(checkEventsAgainstSchemas(events)).toEqual([]);
+    const sources =
+      (await pipeline.store.getVersion(SEED_ID, 'v0.12'))?.document.citations.map((c) => c.id) ?? [];
+    const expected = [
+      '/feeds/latest',
+      `/stories/${SEED_ID}/feed`,
+      ...sources.map((id) => `/sources/${id}/feed`),
+    ]
+      .flatMap((path) => ['json', 'atom', 'rss'].map((format) => `${BASE_URL}${path}.${format}`))
+      .sort();
+    expect(pingedFeeds().sort()).toEqual(expected);
+    expect(sources).toHaveLength(6);
+  });
+
+  it('repeats the same event id for a redelivered upload, and publishes nothing for the same text uploaded again', async () => {
+    const key = 'stories/redelivered/v1.0.txt';
+    await uploadAndIngest(key, buildStoryFile({ version: 'v1.0', paragraphs: ['One [25773905].'] }), 3);
+    await uploadAndIngest(key, buildStoryFile({ version: 'v1.0', paragraphs: ['One [25773905].'] }));
+
+    const events = received();
+    expect(describeEvents(events)).toEqual(Array(3).fill('Story Version Published redelivered v1.0 head'));
+    expect(new Set(events.map((event) => event.id)).size).toBe(1);
+  });
+
+  it('publishes a lower version as below the head, pinging only the story feeds', async () => {
+    await uploadAndIngest(
+      'stories/lower/v0.12.txt',
+      buildStoryFile({ version: 'v0.12', paragraphs: ['A [934f7ccc].'] }),
+    );
+    webhook.requests.length = 0;
+    hub.requests.length = 0;
+    await uploadAndIngest(
+      'stories/lower/v0.11.txt',
+      buildStoryFile({ version: 'v0.11', paragraphs: ['B [934f7ccc].'] }),
+    );
+
+    expect(describeEvents(received())).toEqual(['Story Version Published lower v0.11 below head']);
+    expect(pingedFeeds().sort()).toEqual(
+      ['atom', 'json', 'rss'].map((format) => `${BASE_URL}/stories/lower/feed.${format}`),
+    );
+  });
+
+  it('sends the event on the redelivery of an ingest that crashed after its table writes, with the same id', async () => {
+    const key = 'stories/crashed/v2.0.txt';
+    await pipeline.upload(key, buildStoryFile({ version: 'v2.0' }));
+    const record = buildS3Record({ key });
+    crashBeforePublish = true;
+    const first = await ingest({ Records: [buildSqsRecord([record], 1)] });
+    expect(first.batchItemFailures).toHaveLength(1);
+    expect(received()).toEqual([]);
+    expect(await pipeline.store.getHead('crashed')).toMatchObject({ version: 'v2.0' });
+
+    const second = await ingest({ Records: [buildSqsRecord([record], 2)] });
+    const third = await ingest({ Records: [buildSqsRecord([record], 3)] });
+    expect([...second.batchItemFailures, ...third.batchItemFailures]).toEqual([]);
+    const events = received();
+    expect(describeEvents(events)).toEqual(Array(2).fill('Story Version Published crashed v2.0 head'));
+    expect(new Set(events.map((event) => event.id)).size).toBe(1);
+  });
+
+  it('delivers to a receiver that fails twice, on the third try', async () => {
+    webhook.failNext(2);
+    await uploadAndIngest('stories/flaky/v1.0.txt', buildStoryFile({ version: 'v1.0' }));
+
+    expect(webhook.requests.map((request) => request.status)).toEqual([503, 503, 204]);
+    expect(describeEvents(received())).toEqual(['Story Version Published flaky v1.0 head']);
+  });
+
+  it('retries the record, not loses the event, when the receiver keeps failing', async () => {
+    const key = 'stories/down/v1.0.txt';
+    await pipeline.upload(key, buildStoryFile({ version: 'v1.0' }));
+    const record = buildS3Record({ key });
+    webhook.failNext(3);
+    const first = await ingest({ Records: [buildSqsRecord([record], 1)] });
+    expect(first.batchItemFailures).toHaveLength(1);
+    const second = await ingest({ Records: [buildSqsRecord([record], 2)] });
+    expect(second.batchItemFailures).toEqual([]);
+    expect(describeEvents(received())).toEqual(['Story Version Published down v1.0 head']);
+  });
+});
