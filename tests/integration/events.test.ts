@@ -75,6 +75,7 @@ describe('events of the ingest flow, against the emulators and local receivers',
     return createIngestHandler({
       blobs: pipeline.blobs,
       store: pipeline.store,
+      reader: pipeline.store,
       events,
       logger: new Logger({ serviceName: 'test', logLevel: 'SILENT' }),
       metrics: new Metrics({ namespace: 'test', serviceName: 'test' }),
@@ -192,5 +193,66 @@ describe('events of the ingest flow, against the emulators and local receivers',
     const second = await ingest({ Records: [buildSqsRecord([record], 2)] });
     expect(second.batchItemFailures).toEqual([]);
     expect(describeEvents(received())).toEqual(['Story Version Published down v1.0 head']);
+  });
+
+  async function deleteAndIngest(key: string, deliveries = 1) {
+    await pipeline.remove(key);
+    const record = buildS3Record({ key, eventName: 'ObjectRemoved:Delete' });
+    for (let delivery = 1; delivery <= deliveries; delivery += 1) {
+      const result = await ingest({ Records: [buildSqsRecord([record], delivery)] });
+      expect(result.batchItemFailures).toEqual([]);
+    }
+  }
+
+  it('retracts the head and publishes the version below as head again, with ids a redelivery repeats', async () => {
+    await uploadAndIngest(
+      'stories/retract/v1.0.txt',
+      buildStoryFile({ version: 'v1.0', paragraphs: ['A [25773905].'] }),
+    );
+    await uploadAndIngest(
+      'stories/retract/v2.0.txt',
+      buildStoryFile({ version: 'v2.0', paragraphs: ['B [934f7ccc].'] }),
+    );
+    const firstPublish = received()[0];
+    webhook.requests.length = 0;
+    hub.requests.length = 0;
+    await deleteAndIngest('stories/retract/v2.0.txt', 2);
+
+    const events = received();
+    expect(describeEvents(events)).toEqual([
+      'Story Retracted retract v2.0',
+      'Story Version Published retract v1.0 head',
+      'Story Retracted retract v2.0',
+      'Story Version Published retract v1.0 head',
+    ]);
+    expect(events[2]?.id).toBe(events[0]?.id);
+    expect(events[3]?.id).toBe(events[1]?.id);
+    expect(events[1]?.id).not.toBe(firstPublish?.id);
+    expect(checkEventsAgainstSchemas(events)).toEqual([]);
+    expect(new Set(pingedFeeds())).toEqual(
+      new Set(
+        ['/feeds/latest', '/stories/retract/feed', '/sources/25773905/feed'].flatMap((path) =>
+          ['json', 'atom', 'rss'].map((format) => `${BASE_URL}${path}.${format}`),
+        ),
+      ),
+    );
+  });
+
+  it('retracts the whole story with its last version, and publishes it again when it is uploaded again', async () => {
+    const key = 'stories/gone/v1.0.txt';
+    const text = buildStoryFile({ version: 'v1.0' });
+    await uploadAndIngest(key, text);
+    await deleteAndIngest(key);
+    await uploadAndIngest(key, text);
+
+    const events = received();
+    expect(describeEvents(events)).toEqual([
+      'Story Version Published gone v1.0 head',
+      'Story Retracted gone v1.0',
+      'Story Retracted gone null',
+      'Story Version Published gone v1.0 head',
+    ]);
+    expect(new Set(events.map((event) => event.id)).size).toBe(4);
+    expect(checkEventsAgainstSchemas(events)).toEqual([]);
   });
 });
