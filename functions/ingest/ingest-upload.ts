@@ -21,22 +21,28 @@ export const MAX_STORY_BYTES = 1_048_576;
 
 export type { IngestDeps, IngestOutcome, UploadEvent } from './key-events.ts';
 
+/** What an upload that was parsed and written became. */
+type VersionOutcome = Extract<IngestOutcome, { outcome: 'stored' | 'duplicate' | 'stale' }>;
+
 /**
- * Ingests one uploaded story file: parse, keep the original bytes under an immutable key, store the
- * version, index its sources, move the head, then record the key's status and clear its older errors.
- * Rejected files (SPEC §1 codes) and vanished objects are recorded as ingest errors and not retried;
- * any other error is thrown so the queue retries the record. Every step is idempotent, so a
- * redelivered or half-done event converges to the same state.
+ * Ingests one uploaded story file in four sequential stages (issue 13): (1) the object and the key's
+ * latest delete; (2) the archive copy, the revision record, the key link and the version (a conditional
+ * write with no read before it); (3) the source index, the head and the neighbours; (4) the key's status
+ * and a re-read of the key's delete; then the events. Rejected files (SPEC §1 codes) and vanished objects
+ * are recorded as ingest errors and not retried; any other error is thrown so the queue retries the
+ * record. Every write is idempotent, so a redelivered or half-done event converges to the same state; a
+ * redelivery whose status shows it finished skips the writes and only publishes again.
  */
 export async function ingestUpload(event: UploadEvent, deps: IngestDeps): Promise<IngestOutcome> {
   if (!isStoryKey(event.key)) return { outcome: 'ignored', reason: 'not a story file key' };
   if (event.removed) return retractKey(event, deps);
   const order = keyEventOrder(event);
-  if (isLater(await deps.store.readKeyRemoval(event.key), order)) return SUPERSEDED;
-  const object = await deps.blobs.getObject(event.key, {
-    versionId: event.versionId,
-    maxBytes: MAX_STORY_BYTES,
-  });
+  // Stage 1: the object and the key's latest delete, together.
+  const [removalBefore, object] = await Promise.all([
+    deps.store.readKeyRemoval(event.key),
+    deps.blobs.getObject(event.key, { versionId: event.versionId, maxBytes: MAX_STORY_BYTES }),
+  ]);
+  if (isLater(removalBefore, order)) return SUPERSEDED;
   if (!object) {
     return reject(event, deps, 'object_missing', `the object ${event.key} no longer exists in the bucket`);
   }
@@ -64,13 +70,18 @@ export async function ingestUpload(event: UploadEvent, deps: IngestDeps): Promis
     if (error instanceof StoryError) return reject(event, deps, error.code, error.message);
     throw error;
   }
-  await deps.blobs.putObject(write.rawKey, object.bytes, 'text/plain; charset=utf-8');
-  await deps.store.recordRevision(write);
   const { storyId, version } = write.document;
-  // The link comes before the version holds the key, so a racing delete of the key finds it.
-  await deps.store.linkKeyVersion(event.key, { storyId, version });
-  const result = await deps.store.putVersion(write);
-  let outcome: IngestOutcome;
+  // Stage 2: the archive copy, the revision record, the key link and the version, together. A delete
+  // of the key that lists the links before this one exists recorded its removal first, so the re-read
+  // in stage 4 sees it and retracts what this upload wrote; a write that fails fails the record.
+  const [, , , result] = await Promise.all([
+    deps.blobs.putObject(write.rawKey, object.bytes, 'text/plain; charset=utf-8'),
+    deps.store.recordRevision(write),
+    deps.store.linkKeyVersion(event.key, { storyId, version }),
+    deps.store.putVersion(write),
+  ]);
+  let outcome: VersionOutcome;
+  let finished = false;
   if (result.status === 'retracted') {
     // A redelivery of an upload whose version has been retracted since: finish that retraction.
     await deps.store.settleRetractedVersion(storyId, version);
@@ -84,16 +95,40 @@ export async function ingestUpload(event: UploadEvent, deps: IngestDeps): Promis
     ];
     outcome = { outcome: 'duplicate', storyId, version, headMoved: false, warnings };
   } else {
-    await deps.store.putSourceIndex(write);
-    await deps.store.removeStaleSources(write, result.staleSources);
-    const headMoved = await deps.store.moveHead(write);
-    const neighbours = await deps.store.findNeighbourVersions(storyId, version);
-    const warnings = findTimestampWarnings(write.document, neighbours);
-    // A redelivery (`current`) of a stored upload answers what the first delivery answered.
-    outcome = { outcome: 'stored', storyId, version, headMoved, warnings };
+    const done = result.status === 'current' ? await finishedBefore(event, order, write, deps) : null;
+    if (done) {
+      // A redelivery of an upload whose writes all finished (its status is written after them): skip them.
+      outcome = done;
+      finished = true;
+    } else {
+      // Stage 3: index items, stale index items, the head and the neighbours (for warnings), together.
+      const [, , headMoved, neighbours] = await Promise.all([
+        deps.store.putSourceIndex(write),
+        deps.store.removeStaleSources(write, result.staleSources),
+        deps.store.moveHead(write),
+        deps.store.findNeighbourVersions(storyId, version),
+      ]);
+      const warnings = findTimestampWarnings(write.document, neighbours);
+      // A redelivery (`current`) of a stored upload answers what the first delivery answered.
+      outcome = { outcome: 'stored', storyId, version, headMoved, warnings };
+    }
   }
-  // A delete of the key that raced this upload may have missed what it wrote: retract it now.
-  const removal = await deps.store.readKeyRemoval(event.key);
+  // Stage 4: the key's status, and a re-read of its latest delete: one that raced this upload may have
+  // missed what it wrote, so it is retracted now (its status, ordered after this one, replaces it).
+  const status = {
+    etag: event.eTag ?? null,
+    outcome: outcome.outcome,
+    storyId,
+    version,
+    code: null,
+    message: null,
+    warnings: outcome.warnings,
+    at: event.eventTime,
+  };
+  const [removal] = await Promise.all([
+    deps.store.readKeyRemoval(event.key),
+    finished ? undefined : finishKey(event.key, order, deps, status),
+  ]);
   if (removal && isLater(removal, order)) {
     await retractKey({ key: event.key, eventTime: removal.at, removal }, deps);
     return SUPERSEDED;
@@ -103,17 +138,28 @@ export async function ingestUpload(event: UploadEvent, deps: IngestDeps): Promis
     // event id repeats, so consumers drop the copy. `same_text` and `stale` changed nothing: no event.
     await deps.events?.publishChanges([versionPublishedChange(write, outcome.headMoved)]);
   }
-  await finishKey(event.key, order, deps, {
-    etag: event.eTag ?? null,
-    outcome: outcome.outcome,
-    storyId,
-    version,
-    code: null,
-    message: null,
-    warnings: outcome.warnings,
-    at: event.eventTime,
-  });
   return outcome;
+}
+
+/**
+ * For a redelivered upload (`current`): what the first delivery answered, when it got as far as the key's
+ * status (written only after every other write of the upload); null when it did not, or cannot be told.
+ */
+async function finishedBefore(
+  event: UploadEvent,
+  order: string,
+  write: VersionWrite,
+  deps: IngestDeps,
+): Promise<VersionOutcome | null> {
+  if (!deps.reader) return null;
+  const { storyId, version } = write.document;
+  const [status, head] = await Promise.all([
+    deps.store.readIngestStatus(event.key),
+    deps.reader.getHead(storyId),
+  ]);
+  if (status?.order !== order || status.status.outcome !== 'stored') return null;
+  const headMoved = head?.revision === write.revision && head.contentHash === write.document.contentHash;
+  return { outcome: 'stored', storyId, version, headMoved, warnings: status.status.warnings };
 }
 
 /** `<eventTime>#<sequencer>`: later uploads of the same key sort later (sequencers compare once left-padded). */
@@ -129,7 +175,7 @@ async function reject(
 ): Promise<IngestOutcome> {
   const order = keyEventOrder(event);
   await deps.store.recordIngestError({ key: event.key, code, message, at: event.eventTime }, order);
-  const written = await deps.store.recordIngestStatus(
+  const { written } = await deps.store.recordIngestStatus(
     {
       key: event.key,
       etag: event.eTag ?? null,

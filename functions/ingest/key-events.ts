@@ -71,7 +71,10 @@ export function isLater(removal: KeyRemoval | null, order: string): boolean {
 /**
  * Ends an event of a key that was not rejected: its status first (unless a later event of the key got
  * there first), then the key's errors from earlier events. In that order a rejection racing with it
- * always sees the status or has its error cleared (see ingest-upload's `reject`).
+ * always sees the status or has its error cleared (see ingest-upload's `reject`). Errors are looked for
+ * only when the status replaced was `rejected` (or this event's own, on a redelivery): after any other
+ * status the earlier errors were cleared already, and a rejection still in flight clears its own when it
+ * finds this later status.
  */
 export async function finishKey(
   key: string,
@@ -79,6 +82,9 @@ export async function finishKey(
   deps: IngestDeps,
   status: Omit<IngestStatus, 'key'>,
 ): Promise<void> {
-  await deps.store.recordIngestStatus({ key, ...status }, order);
-  await deps.store.clearIngestErrors(key, order);
+  const previous = await deps.store.recordIngestStatus({ key, ...status }, order);
+  // A redelivery (the same order) may have crashed before clearing: clear again.
+  if (previous.previousOutcome === 'rejected' || previous.previousOrder === order) {
+    await deps.store.clearIngestErrors(key, order);
+  }
 }

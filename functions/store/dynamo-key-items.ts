@@ -7,7 +7,13 @@ import {
   QueryCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { versionSortKey } from '../story/version.ts';
-import type { IngestStatus, IngestWarning, NeighbourVersions } from './story-store.ts';
+import type {
+  IngestStatus,
+  IngestStatusOutcome,
+  IngestStatusWrite,
+  IngestWarning,
+  NeighbourVersions,
+} from './story-store.ts';
 
 /**
  * The items kept per bucket key (pk `KEY#<sha256 of the key>`, so a 1,024-byte key fits): the status of
@@ -83,20 +89,26 @@ export async function writeKeyStatus(
   tableName: string,
   status: IngestStatus,
   order: string,
-): Promise<boolean> {
+): Promise<IngestStatusWrite> {
   try {
-    await dynamo.send(
+    const { Attributes } = await dynamo.send(
       new PutCommand({
         TableName: tableName,
         Item: { pk: keyPartition(status.key), sk: STATUS_SK, type: 'ingest-status', ...status, order },
         ConditionExpression: 'attribute_not_exists(pk) OR #order <= :order',
         ExpressionAttributeNames: { '#order': 'order' },
         ExpressionAttributeValues: { ':order': order },
+        ReturnValues: 'ALL_OLD',
       }),
     );
-    return true;
+    const outcome = Attributes?.outcome;
+    return {
+      written: true,
+      previousOutcome: typeof outcome === 'string' ? (outcome as IngestStatusOutcome) : null,
+      previousOrder: typeof Attributes?.order === 'string' ? Attributes.order : null,
+    };
   } catch (error) {
-    if (isConditionFailure(error)) return false;
+    if (isConditionFailure(error)) return { written: false, previousOutcome: null, previousOrder: null };
     throw error;
   }
 }

@@ -43,6 +43,7 @@ import {
 import type {
   IngestErrorRecord,
   IngestStatus,
+  IngestStatusWrite,
   KeyRemoval,
   KeyVersionLink,
   NeighbourVersions,
@@ -64,8 +65,6 @@ import { BUCKET, TABLE } from './table-definition.ts';
 
 /** Documents whose gzip is larger than this go to the bucket instead of the item (items max 400 KB). */
 const INLINE_DOCUMENT_LIMIT = 300_000;
-/** Source index items carry paragraph texts up to this size; larger ones are read from the document. */
-const INLINE_PARAGRAPHS_LIMIT = 64_000;
 const HEAD_SK = 'HEAD';
 const STORIES_PK = 'STORIES';
 const ERRORS_PK = 'ERRORS';
@@ -178,10 +177,18 @@ export class DynamoStoryStore implements StoryReader, StoryWriter {
     const key = { pk: storyPk(document.storyId), sk: versionSk(versionSortKey(document.version)) };
     const sources = document.citations.map((citation) => citation.id);
     const stored = await this.storeDocument(document);
+    // The first try writes as for a new version, with no read before it (the common case: one call);
+    // only when that is refused because the item exists is it read, and the write decided again.
+    let firstTry = true;
     for (;;) {
-      const existing = (
-        await this.dynamo.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }))
-      ).Item;
+      const existing = firstTry
+        ? undefined
+        : (
+            await this.dynamo.send(
+              new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }),
+            )
+          ).Item;
+      firstTry = false;
       const existingRevision = typeof existing?.revision === 'string' ? existing.revision : undefined;
       if (existingRevision !== undefined && existingRevision > write.revision) {
         return { status: 'stale', staleSources: [] };
@@ -232,21 +239,24 @@ export class DynamoStoryStore implements StoryReader, StoryWriter {
         return { status: 'stored', staleSources };
       } catch (error) {
         if (!isConditionFailure(error)) throw error;
-        // Another revision of the same version was written meanwhile: read again and decide again.
+        // The version exists, or another revision was written meanwhile: read it and decide again.
       }
     }
   }
 
-  /** Writes one index item per cited source, unless a later revision already wrote it. */
+  /**
+   * Writes one index item per cited source, unless a later revision already wrote it. The item holds
+   * keys and the indexes of the citing paragraphs, not their text (under 1 KB: one write unit each);
+   * `listSourceCitations` reads the paragraphs from the version document.
+   */
   async putSourceIndex(write: VersionWrite): Promise<void> {
     const { document } = write;
     const versionKey = versionSortKey(document.version);
     await Promise.all(
       document.citations.map(async (citation) => {
-        const paragraphs = document.paragraphs.filter((paragraph) =>
-          paragraph.citations.includes(citation.id),
-        );
-        const inline = JSON.stringify(paragraphs).length <= INLINE_PARAGRAPHS_LIMIT;
+        const paragraphIndexes = document.paragraphs
+          .filter((paragraph) => paragraph.citations.includes(citation.id))
+          .map((paragraph) => paragraph.index);
         try {
           await this.dynamo.send(
             new PutCommand({
@@ -263,8 +273,7 @@ export class DynamoStoryStore implements StoryReader, StoryWriter {
                 contentHash: document.contentHash,
                 revision: write.revision,
                 ingestedAt: write.ingestedAt,
-                paragraphIndexes: paragraphs.map((paragraph) => paragraph.index),
-                ...(inline ? { paragraphs } : {}),
+                paragraphIndexes,
               },
               ConditionExpression: 'attribute_not_exists(pk) OR #revision <= :revision',
               ExpressionAttributeNames: { '#revision': 'revision' },
@@ -370,7 +379,7 @@ export class DynamoStoryStore implements StoryReader, StoryWriter {
   }
 
   /** Writes the key's status unless a later-ordered event already did. */
-  recordIngestStatus(status: IngestStatus, order: string): Promise<boolean> {
+  recordIngestStatus(status: IngestStatus, order: string): Promise<IngestStatusWrite> {
     return writeKeyStatus(this.dynamo, this.tableName, status, order);
   }
 

@@ -52,6 +52,14 @@ export interface IngestWarning {
   message: string;
 }
 
+/** How a status write went: written or not, and the outcome of the status it replaced. */
+export interface IngestStatusWrite {
+  written: boolean;
+  previousOutcome: IngestStatusOutcome | null;
+  /** The order of the event that wrote the replaced status (null when none). */
+  previousOrder: string | null;
+}
+
 /** The outcome of the latest processed event of one bucket key (SPEC §3 `/ingest/status`). */
 export interface IngestStatus {
   key: string;
@@ -195,8 +203,12 @@ export interface StoryWriter {
   clearIngestErrors(key: string, order: string, inclusive?: boolean): Promise<void>;
   /** The key's status, with the order of the event that wrote it; null when none. */
   readIngestStatus(key: string): Promise<{ status: IngestStatus; order: string } | null>;
-  /** Writes the key's status unless an event ordered after `order` wrote it already; true when written. */
-  recordIngestStatus(status: IngestStatus, order: string): Promise<boolean>;
+  /**
+   * Writes the key's status unless an event ordered after `order` wrote it already. Answers whether it
+   * wrote it, and the outcome of the status it replaced (null when none), so the caller knows whether
+   * earlier errors of the key can be listed at all (only a `rejected` status leaves some behind).
+   */
+  recordIngestStatus(status: IngestStatus, order: string): Promise<IngestStatusWrite>;
   /** The nearest stored versions below and above `version` (label and publishedAt), for warnings. */
   findNeighbourVersions(storyId: string, version: string): Promise<NeighbourVersions>;
   /** Records a delete of `key` unless a later one is recorded. */
