@@ -2,7 +2,6 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import type { ChangeMarker } from '../store/change-marker.ts';
 import { isStoryKey } from '../store/table-definition.ts';
 import { type IngestDeps, ingestUpload } from './ingest-upload.ts';
 import { readUploadEvents } from './s3-notification.ts';
@@ -10,9 +9,10 @@ import { readUploadEvents } from './s3-notification.ts';
 export interface IngestHandlerDeps extends IngestDeps {
   logger: Logger;
   metrics: Metrics;
-  /** Bumped after each event of a story key, so the API's caches learn that something changed. */
-  changes?: ChangeMarker;
 }
+
+/** Outcomes whose change marker ingestUpload bumped itself, in its last stage. */
+const BUMPED_IN_INGEST = new Set(['stored', 'duplicate', 'stale']);
 
 /**
  * Builds the SQS batch handler: each record's S3 events go through ingestUpload; a record whose
@@ -27,7 +27,8 @@ export function createIngestHandler(deps: IngestHandlerDeps) {
       const started = performance.now();
       try {
         const result = await ingestUpload(upload, deps);
-        if (isStoryKey(upload.key)) await deps.changes?.bump();
+        // Bumped after each event of a story key, so the API's caches learn that something changed.
+        if (isStoryKey(upload.key) && !BUMPED_IN_INGEST.has(result.outcome)) await deps.changes?.bump();
         const ms = Math.round(performance.now() - started);
         // `message` is reserved by the Logger: a rejection's message is logged as `reason`.
         const { outcome, ...facts } = result;

@@ -125,10 +125,14 @@ export async function ingestUpload(event: UploadEvent, deps: IngestDeps): Promis
     warnings: outcome.warnings,
     at: event.eventTime,
   };
-  const [removal] = await Promise.all([
+  // The change marker goes up here too: the version, the index and the head are written by now.
+  const [removal, clearedErrors] = await Promise.all([
     deps.store.readKeyRemoval(event.key),
-    finished ? undefined : finishKey(event.key, order, deps, status),
+    finished ? false : finishKey(event.key, order, deps, status),
+    deps.changes?.bump(),
   ]);
+  // Cleared errors change a listed answer after that bump: once more (rare: after a rejected upload).
+  if (clearedErrors) await deps.changes?.bump();
   if (removal && isLater(removal, order)) {
     await retractKey({ key: event.key, eventTime: removal.at, removal }, deps);
     return SUPERSEDED;

@@ -1,5 +1,6 @@
 import type { ChangePublisher } from '../events/publish-changes.ts';
 import type { BlobStore } from '../store/blob-store.ts';
+import type { ChangeMarker } from '../store/change-marker.ts';
 import type {
   IngestStatus,
   IngestWarning,
@@ -51,6 +52,11 @@ export interface IngestDeps {
   store: StoryWriter;
   /** Tells the world about each change once its table writes are done (SPEC §7); none: tell nobody. */
   events?: ChangePublisher;
+  /**
+   * Bumped once what an upload published is written (in its last stage), so the API's caches learn of it;
+   * the handler bumps for every other event of a story key.
+   */
+  changes?: ChangeMarker;
   /** Where a retraction reads the head it left (for its events); without it no head event is sent. */
   reader?: Pick<StoryReader, 'getHead' | 'getVersion'>;
 }
@@ -74,17 +80,19 @@ export function isLater(removal: KeyRemoval | null, order: string): boolean {
  * always sees the status or has its error cleared (see ingest-upload's `reject`). Errors are looked for
  * only when the status replaced was `rejected` (or this event's own, on a redelivery): after any other
  * status the earlier errors were cleared already, and a rejection still in flight clears its own when it
- * finds this later status.
+ * finds this later status. Answers whether it looked for errors (and so may have changed the list).
  */
 export async function finishKey(
   key: string,
   order: string,
   deps: IngestDeps,
   status: Omit<IngestStatus, 'key'>,
-): Promise<void> {
+): Promise<boolean> {
   const previous = await deps.store.recordIngestStatus({ key, ...status }, order);
   // A redelivery (the same order) may have crashed before clearing: clear again.
   if (previous.previousOutcome === 'rejected' || previous.previousOrder === order) {
     await deps.store.clearIngestErrors(key, order);
+    return true;
   }
+  return false;
 }
