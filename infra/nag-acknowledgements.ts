@@ -1,4 +1,5 @@
 import type { CfnElement } from 'aws-cdk-lib';
+import { RESPONSE_PREFIX } from '../functions/store/s3-response-store.ts';
 import { BUCKET } from '../functions/store/table-definition.ts';
 import { acknowledgeFinding } from './constructs/acknowledge-finding.ts';
 import type { StoryfeedSettings } from './settings.ts';
@@ -25,6 +26,12 @@ export function acknowledgeStackFindings(stack: StoryfeedStack, settings: Storyf
     }
     acknowledgeFinding(role, archiveId, archiveReason);
   }
+  acknowledgeFinding(
+    stack.api.role,
+    `AwsSolutions-IAM5[Resource::${bucketArn}/${RESPONSE_PREFIX}*]`,
+    'Answers over the 6 MB Lambda limit are written under their ETag (unknown in advance) below ' +
+      `${RESPONSE_PREFIX} and served by a presigned redirect; the API may write nowhere else.`,
+  );
   acknowledgeFinding(
     stack.ingest.role,
     `AwsSolutions-IAM5[Resource::${bucketArn}/*]`,

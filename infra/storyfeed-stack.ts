@@ -3,6 +3,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { Construct } from 'constructs';
+import { RESPONSE_PREFIX } from '../functions/store/s3-response-store.ts';
 import { BUCKET, ENV, TABLE } from '../functions/store/table-definition.ts';
 import { FeedApi } from './constructs/feed-api.ts';
 import { PipelineAlarms } from './constructs/pipeline-alarms.ts';
@@ -257,7 +258,7 @@ export class StoryfeedStack extends Stack {
         resources: [this.eventBus.eventBusArn],
       }),
     );
-    this.storage.protectArchive(this.ingest.role);
+    this.storage.protectArchive([this.ingest.role, this.api.role]);
     this.api.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         sid: 'ReadStories',
@@ -270,6 +271,15 @@ export class StoryfeedStack extends Stack {
         sid: 'ReadArchive',
         actions: ['s3:GetObject'],
         resources: [bucket.arnForObjects(`${BUCKET.archivePrefix}*`)],
+      }),
+    );
+    // Answers over Lambda's 6 MB limit are stored under _archive/responses/ and served by a presigned
+    // redirect (functions/store/s3-response-store.ts): the API writes there and nowhere else.
+    this.api.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'WriteOversizedResponses',
+        actions: ['s3:PutObject'],
+        resources: [bucket.arnForObjects(RESPONSE_PREFIX + '*')],
       }),
     );
   }

@@ -122,12 +122,12 @@ export class StoryStorage extends Construct {
   }
 
   /**
-   * Denies every principal except `writer` (and, with removalPolicy=destroy, CDK's bucket-emptying
+   * Denies every principal except `writers` (and, with removalPolicy=destroy, CDK's bucket-emptying
    * function) writing or deleting under the archive prefix. An explicit Deny in the bucket policy
    * beats any Allow an uploader's own IAM policy has (`s3:*` included).
    */
-  protectArchive(writer: iam.IRole): void {
-    const exempt = [writer.roleArn];
+  protectArchive(writers: iam.IRole[]): void {
+    const exempt = writers.map((writer) => writer.roleArn);
     const emptier = Stack.of(this).node.tryFindChild('Custom::S3AutoDeleteObjectsCustomResourceProvider');
     if (emptier instanceof CustomResourceProviderBase) exempt.push(emptier.roleArn);
     this.bucket.addToResourcePolicy(

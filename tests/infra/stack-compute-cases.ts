@@ -209,6 +209,12 @@ export function describeCompute(getSynth: () => SynthesizedStoryfeed): void {
               Action: ['s3:GetObject'],
               Resource: objectsOf(storage.bucket, `/${BUCKET.archivePrefix}*`),
             },
+            {
+              Sid: 'WriteOversizedResponses',
+              Effect: 'Allow',
+              Action: 's3:PutObject',
+              Resource: objectsOf(storage.bucket, `/${BUCKET.archivePrefix}responses/*`),
+            },
           ]),
         );
       });

@@ -59,7 +59,7 @@ export function describeStorage(getSynth: () => SynthesizedStoryfeed): void {
         });
       });
 
-      it('denies writing or deleting archive objects to every principal but the ingest role', () => {
+      it('denies writing or deleting archive objects to every principal but the ingest and API roles (the API only writes oversized answers)', () => {
         const { bucket } = synth.stack.storage;
         synth.template.hasResourceProperties('AWS::S3::BucketPolicy', {
           Bucket: refOf(bucket),
@@ -71,7 +71,11 @@ export function describeStorage(getSynth: () => SynthesizedStoryfeed): void {
                 Principal: { AWS: '*' },
                 Action: ['s3:DeleteObject', 's3:DeleteObjectVersion', 's3:PutObject'],
                 Resource: objectsOf(bucket, `/${BUCKET.archivePrefix}*`),
-                Condition: { ArnNotEquals: { 'aws:PrincipalArn': [arnOf(synth.stack.ingest.role)] } },
+                Condition: {
+                  ArnNotEquals: {
+                    'aws:PrincipalArn': [arnOf(synth.stack.ingest.role), arnOf(synth.stack.api.role)],
+                  },
+                },
               },
             ]),
           },

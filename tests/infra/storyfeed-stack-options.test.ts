@@ -173,7 +173,11 @@ describe('storyfeed stack with cdn=false, removalPolicy=destroy, tracing, alarm 
               Sid: 'OnlyThePipelineWritesTheArchive',
               Condition: {
                 ArnNotEquals: {
-                  'aws:PrincipalArn': [arnOf(synth.stack.ingest.role), { 'Fn::GetAtt': [emptier, 'Arn'] }],
+                  'aws:PrincipalArn': [
+                    arnOf(synth.stack.ingest.role),
+                    arnOf(synth.stack.api.role),
+                    { 'Fn::GetAtt': [emptier, 'Arn'] },
+                  ],
                 },
               },
             }),
