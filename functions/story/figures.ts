@@ -260,7 +260,7 @@ function readNumberFigure(text: string, start: number, written: string): FigureS
   const minus = text.charCodeAt(start - 1);
   const signed = (minus === 0x2d || minus === 0x2212) && !/[^\s(]/u.test(text.charAt(start - 2));
   const signedStart = signed ? start - 1 : start;
-  const signedValue = signed ? -value : value;
+  const signedValue = signed && value !== 0 ? -value : value; // `-0%` is 0: JSON has no -0
   const percent = PERCENT_AFTER.exec(rest);
   if (percent) {
     const percentEnd = end + scale.length + percent[0].length;

@@ -114,4 +114,11 @@ describe('figure extraction', () => {
     expect(document.figures.map((figure) => figure.text)).toEqual(['Nearly 40%', '2 new laws']);
     for (const figure of document.figures) expect(paragraph).toContain(figure.text);
   });
+
+  it('writes a signed zero as 0, which survives JSON (found by fuzzing: `-0%`)', () => {
+    const [figure] = parseStory(`${HEADER}Inflation was -0% last month.`, { key: 'figures.txt' }).figures;
+    expect(figure?.text).toBe('-0%');
+    expect(Object.is(figure?.value, -0)).toBe(false);
+    expect(JSON.parse(JSON.stringify(figure))).toEqual(figure);
+  });
 });
