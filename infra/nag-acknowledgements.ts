@@ -35,8 +35,15 @@ export function acknowledgeStackFindings(stack: StoryfeedStack, settings: Storyf
   acknowledgeFinding(
     stack.ingest.role,
     `AwsSolutions-IAM5[Resource::${bucketArn}/*]`,
-    'Ingest must read whatever story file a user uploads (any key, any folder), and only GetObject/' +
-      'GetObjectVersion are granted on the objects: no delete, no write outside the archive.',
+    'Ingest must read whatever story file a user uploads (any key, any folder), and tag the version of ' +
+      'one it rejects so the lifecycle may expire it: only GetObject, GetObjectVersion and ' +
+      'PutObjectVersionTagging are granted on the objects: no delete, no write outside the archive.',
+  );
+  acknowledgeFinding(
+    stack.api.role,
+    `AwsSolutions-IAM5[Resource::${bucketArn}/*]`,
+    'The raw route serves a published original by the version id its version item records, under ' +
+      'whatever key the writer chose: only GetObjectVersion is granted on the objects.',
   );
   acknowledgeFunctionFindings(stack, settings);
   acknowledgeStorageFindings(stack);

@@ -258,7 +258,16 @@ export class StoryfeedStack extends Stack {
         resources: [this.eventBus.eventBusArn],
       }),
     );
+    // Rejected uploads are tagged so the lifecycle may expire them (BUCKET.discardedTag).
+    this.ingest.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'TagRejectedUploads',
+        actions: ['s3:PutObjectVersionTagging'],
+        resources: [bucket.arnForObjects('*')],
+      }),
+    );
     this.storage.protectArchive([this.ingest.role, this.api.role]);
+    this.storage.protectOriginals(this.ingest.role);
     this.api.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         sid: 'ReadStories',
@@ -273,13 +282,21 @@ export class StoryfeedStack extends Stack {
         resources: [bucket.arnForObjects(`${BUCKET.archivePrefix}*`)],
       }),
     );
+    // The raw route reads an original by the upload's version id (the version item names key and id).
+    this.api.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadOriginals',
+        actions: ['s3:GetObjectVersion'],
+        resources: [bucket.arnForObjects('*')],
+      }),
+    );
     // Answers over Lambda's 6 MB limit are stored under _archive/responses/ and served by a presigned
     // redirect (functions/store/s3-response-store.ts): the API writes there and nowhere else.
     this.api.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         sid: 'WriteOversizedResponses',
         actions: ['s3:PutObject'],
-        resources: [bucket.arnForObjects(RESPONSE_PREFIX + '*')],
+        resources: [bucket.arnForObjects(`${RESPONSE_PREFIX}*`)],
       }),
     );
   }

@@ -26,7 +26,7 @@ type VersionOutcome = Extract<IngestOutcome, { outcome: 'stored' | 'duplicate' |
 
 /**
  * Ingests one uploaded story file in four sequential stages (issue 13): (1) the object and the key's
- * latest delete; (2) the archive copy, the revision record, the key link and the version (a conditional
+ * latest delete; (2) the archive copy (only when the upload has no S3 version id), the revision record, the key link and the version (a conditional
  * write with no read before it); (3) the source index, the head and the neighbours; (4) the key's status
  * and a re-read of the key's delete; then the events. Rejected files (SPEC §1 codes) and vanished objects
  * are recorded as ingest errors and not retried; any other error is thrown so the queue retries the
@@ -64,18 +64,31 @@ export async function ingestUpload(event: UploadEvent, deps: IngestDeps): Promis
       ingestedAt: event.eventTime,
       sourceKey: event.key,
       sourceOrder: order,
-      rawKey: rawArchiveKey(document.storyId, document.contentHash),
+      // On a versioned bucket the upload's own version is the original (no copy: issue 14's cost);
+      // without a version id (the local emulator) a content-addressed copy under _archive/.
+      ...(event.versionId
+        ? { rawKey: event.key, rawVersionId: event.versionId }
+        : { rawKey: rawArchiveKey(document.storyId, document.contentHash) }),
     };
   } catch (error) {
-    if (error instanceof StoryError) return reject(event, deps, error.code, error.message);
+    if (error instanceof StoryError) {
+      // A rejected version of a versioned bucket's object is no one's original: it may expire.
+      const [, outcome] = await Promise.all([
+        event.versionId ? deps.blobs.markDiscarded(event.key, event.versionId) : undefined,
+        reject(event, deps, error.code, error.message),
+      ]);
+      return outcome;
+    }
     throw error;
   }
   const { storyId, version } = write.document;
-  // Stage 2: the archive copy, the revision record, the key link and the version, together. A delete
+  // Stage 2: the archive copy (if any), the revision record, the key link and the version, together. A delete
   // of the key that lists the links before this one exists recorded its removal first, so the re-read
   // in stage 4 sees it and retracts what this upload wrote; a write that fails fails the record.
   const [, , , result] = await Promise.all([
-    deps.blobs.putObject(write.rawKey, object.bytes, 'text/plain; charset=utf-8'),
+    write.rawVersionId === undefined
+      ? deps.blobs.putObject(write.rawKey, object.bytes, 'text/plain; charset=utf-8')
+      : undefined,
     deps.store.recordRevision(write),
     deps.store.linkKeyVersion(event.key, { storyId, version }),
     deps.store.putVersion(write),

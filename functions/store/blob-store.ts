@@ -17,4 +17,9 @@ export interface BlobStore {
   ): Promise<StoredObject | null>;
   /** Writes an object (idempotent for the same bytes). */
   putObject(key: string, bytes: Uint8Array, contentType: string): Promise<void>;
+  /**
+   * Tags one version of an object as rejected by ingest (BUCKET.discardedTag), so the bucket's
+   * lifecycle may expire it once it is noncurrent. Only called for uploads that carry a version id.
+   */
+  markDiscarded(key: string, versionId: string): Promise<void>;
 }

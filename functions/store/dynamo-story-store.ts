@@ -161,6 +161,7 @@ export class DynamoStoryStore implements StoryReader, StoryWriter {
           contentHash: document.contentHash,
           revision: write.revision,
           rawKey: write.rawKey,
+          ...(write.rawVersionId === undefined ? {} : { rawVersionId: write.rawVersionId }),
           sourceKey: write.sourceKey,
           ingestedAt: write.ingestedAt,
         },
@@ -222,6 +223,7 @@ export class DynamoStoryStore implements StoryReader, StoryWriter {
               ingestedAt: write.ingestedAt,
               sourceKey: write.sourceKey,
               rawKey: write.rawKey,
+              ...(write.rawVersionId === undefined ? {} : { rawVersionId: write.rawVersionId }),
               sources,
               // The keys whose objects hold this text, each with its upload's order (see dynamo-retraction.ts).
               keys: { [keyHash(write.sourceKey)]: write.sourceOrder },
@@ -513,11 +515,12 @@ export class DynamoStoryStore implements StoryReader, StoryWriter {
       new GetCommand({
         TableName: this.tableName,
         Key: { pk: storyPk(storyId), sk: versionSk(versionSortKey(version)) },
-        ProjectionExpression: 'rawKey, contentHash, retractedAt',
+        ProjectionExpression: 'rawKey, rawVersionId, contentHash, retractedAt',
       }),
     );
     if (typeof Item?.rawKey !== 'string' || Item.retractedAt !== undefined) return null;
-    const object = await this.blobs.getObject(Item.rawKey);
+    const versionId = typeof Item.rawVersionId === 'string' ? Item.rawVersionId : undefined;
+    const object = await this.blobs.getObject(Item.rawKey, { versionId });
     if (!object) return null;
     try {
       return readArchivedRaw(object.bytes, Item.rawKey, {
@@ -544,6 +547,7 @@ export class DynamoStoryStore implements StoryReader, StoryWriter {
       contentHash: String(item.contentHash),
       revision: String(item.revision),
       rawKey: String(item.rawKey),
+      ...(typeof item.rawVersionId === 'string' ? { rawVersionId: item.rawVersionId } : {}),
       sourceKey: String(item.sourceKey),
       ingestedAt: String(item.ingestedAt),
     })).sort((a, b) => (a.revision < b.revision ? 1 : -1));

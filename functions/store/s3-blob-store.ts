@@ -1,5 +1,11 @@
-import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import {
+  GetObjectCommand,
+  PutObjectCommand,
+  PutObjectTaggingCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
 import type { BlobStore, StoredObject } from './blob-store.ts';
+import { BUCKET } from './table-definition.ts';
 
 /** The BlobStore on S3 (or s3rver, through the same client). */
 export class S3BlobStore implements BlobStore {
@@ -35,6 +41,19 @@ export class S3BlobStore implements BlobStore {
   async putObject(key: string, bytes: Uint8Array, contentType: string): Promise<void> {
     await this.s3.send(
       new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: bytes, ContentType: contentType }),
+    );
+  }
+
+  /** Tags one object version as rejected (replaces its tag set: uploads may not tag, see the stack). */
+  async markDiscarded(key: string, versionId: string): Promise<void> {
+    const { key: Key, value: Value } = BUCKET.discardedTag;
+    await this.s3.send(
+      new PutObjectTaggingCommand({
+        Bucket: this.bucket,
+        Key: key,
+        VersionId: versionId,
+        Tagging: { TagSet: [{ Key, Value }] },
+      }),
     );
   }
 }

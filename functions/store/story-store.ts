@@ -163,8 +163,13 @@ export interface VersionWrite {
   sourceKey: string;
   /** The upload's place among the events of its key (see keyEventOrder). */
   sourceOrder: string;
-  /** Where the original bytes are kept (content-addressed, immutable). */
+  /**
+   * Where the original bytes are kept, immutable: the upload's own key and `rawVersionId` on a
+   * versioned bucket, else a content-addressed copy under the archive prefix.
+   */
   rawKey: string;
+  /** The S3 version id of the upload that holds the original, when the bucket is versioned. */
+  rawVersionId?: string | undefined;
 }
 
 /**
@@ -238,6 +243,7 @@ export interface RevisionRecord {
   contentHash: string;
   revision: string;
   rawKey: string;
+  rawVersionId?: string | undefined;
   sourceKey: string;
   ingestedAt: string;
 }

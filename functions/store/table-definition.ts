@@ -42,6 +42,11 @@ export const BUCKET = {
   storySuffixes: ['.txt', '.md'],
   /** Where the pipeline keeps its own immutable copies; never ingested. */
   archivePrefix: '_archive/',
+  /**
+   * The tag ingest puts on an object version it rejected (on a versioned bucket). A lifecycle rule
+   * expires noncurrent versions with this tag; every other version may be a published original.
+   */
+  discardedTag: { key: 'storyfeed', value: 'rejected' },
 } as const;
 
 /** Environment variables the functions read (set by the stack, and by local/). */

@@ -4,6 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { RESPONSE_PREFIX } from '../../functions/store/s3-response-store.ts';
 import { BUCKET, TABLE } from '../../functions/store/table-definition.ts';
 import { QueueFromBucketDestination } from './queue-from-bucket-destination.ts';
 
@@ -28,14 +29,25 @@ export const NOTIFIED_SUFFIXES = BUCKET.storySuffixes.flatMap((suffix) => [suffi
 export const NOTIFIED_EVENTS = [s3.EventType.OBJECT_CREATED, s3.EventType.OBJECT_REMOVED] as const;
 
 /**
- * How long an overwritten or deleted upload stays as a noncurrent version. The pipeline keeps its
- * own copy of every original under the archive prefix, so older versions only serve a late
- * redelivery: 30 days is past the DLQ's 14-day retention.
+ * How long an overwritten or deleted upload that ingest rejected (tagged BUCKET.discardedTag) stays
+ * as a noncurrent version: past the DLQ's 14-day retention, so a late redelivery still finds it.
+ * Every other object version may be a published original (ingest records the upload's version id
+ * instead of copying it: issue 14), so it never expires.
  */
 export const NONCURRENT_VERSION_DAYS = 30;
 
 /** Object actions nobody but the pipeline may take on the archive prefix. */
 export const ARCHIVE_WRITE_ACTIONS = ['s3:DeleteObject', 's3:DeleteObjectVersion', 's3:PutObject'] as const;
+
+/**
+ * Object actions nobody but the ingest function may take anywhere in the bucket: erasing a version
+ * (a published original), or tagging one (the discarded tag lets the lifecycle expire it).
+ */
+export const ORIGINAL_GUARD_ACTIONS = [
+  's3:DeleteObjectVersion',
+  's3:PutObjectTagging',
+  's3:PutObjectVersionTagging',
+] as const;
 
 /** The stateful part: the stories bucket (and its access-log bucket), the ingest queue and DLQ, the table. */
 export class StoryStorage extends Construct {
@@ -71,10 +83,17 @@ export class StoryStorage extends Construct {
       serverAccessLogsBucket: this.logBucket,
       serverAccessLogsPrefix: 'stories-bucket/',
       lifecycleRules: [
+        { abortIncompleteMultipartUploadAfter: Duration.days(7), expiredObjectDeleteMarker: true },
         {
-          abortIncompleteMultipartUploadAfter: Duration.days(7),
+          // S3 allows no delete-marker or multipart clause beside a tag filter: a rule of its own.
+          tagFilters: { [BUCKET.discardedTag.key]: BUCKET.discardedTag.value },
           noncurrentVersionExpiration: Duration.days(NONCURRENT_VERSION_DAYS),
-          expiredObjectDeleteMarker: true,
+        },
+        {
+          // Answers over 6 MB are copied here for a 5-minute presigned redirect: a day is plenty.
+          prefix: RESPONSE_PREFIX,
+          expiration: Duration.days(1),
+          noncurrentVersionExpiration: Duration.days(1),
         },
       ],
       removalPolicy,
@@ -127,9 +146,7 @@ export class StoryStorage extends Construct {
    * beats any Allow an uploader's own IAM policy has (`s3:*` included).
    */
   protectArchive(writers: iam.IRole[]): void {
-    const exempt = writers.map((writer) => writer.roleArn);
-    const emptier = Stack.of(this).node.tryFindChild('Custom::S3AutoDeleteObjectsCustomResourceProvider');
-    if (emptier instanceof CustomResourceProviderBase) exempt.push(emptier.roleArn);
+    const exempt = this.withEmptier(writers);
     this.bucket.addToResourcePolicy(
       new iam.PolicyStatement({
         sid: 'OnlyThePipelineWritesTheArchive',
@@ -140,5 +157,31 @@ export class StoryStorage extends Construct {
         conditions: { ArnNotEquals: { 'aws:PrincipalArn': exempt } },
       }),
     );
+  }
+
+  /**
+   * Denies every principal except `ingest` (and CDK's bucket-emptying function) erasing an object
+   * version or tagging one: the versions are the published originals, and the discarded tag lets
+   * them expire. A legal takedown of the bytes is an operator's change to this policy.
+   */
+  protectOriginals(ingest: iam.IRole): void {
+    this.bucket.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'OnlyIngestErasesOrTagsOriginals',
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: [...ORIGINAL_GUARD_ACTIONS],
+        resources: [this.bucket.arnForObjects('*')],
+        conditions: { ArnNotEquals: { 'aws:PrincipalArn': this.withEmptier([ingest]) } },
+      }),
+    );
+  }
+
+  /** The roles' ARNs, plus the auto-delete function's when removalPolicy=destroy made one. */
+  private withEmptier(roles: iam.IRole[]): string[] {
+    const exempt = roles.map((role) => role.roleArn);
+    const emptier = Stack.of(this).node.tryFindChild('Custom::S3AutoDeleteObjectsCustomResourceProvider');
+    if (emptier instanceof CustomResourceProviderBase) exempt.push(emptier.roleArn);
+    return exempt;
   }
 }

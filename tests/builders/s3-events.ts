@@ -10,6 +10,8 @@ export interface UploadNotice {
   eventName?: string;
   /** The object's ETag (S3 sends it bare for uploads, none for deletes). */
   eTag?: string;
+  /** The object version a versioned bucket gave the upload (the emulator sends none). */
+  versionId?: string;
 }
 
 let clock = Date.parse('2026-01-01T00:00:00.000Z');
@@ -35,6 +37,7 @@ export function buildS3Record(notice: UploadNotice): Record<string, unknown> {
         key: encodeS3Key(notice.key),
         size: 1,
         ...(notice.eTag ? { eTag: notice.eTag } : {}),
+        ...(notice.versionId ? { versionId: notice.versionId } : {}),
         sequencer: (notice.sequencer ?? clock.toString(16)).toUpperCase(),
       },
     },

@@ -178,6 +178,12 @@ export function describeCompute(getSynth: () => SynthesizedStoryfeed): void {
               Resource: objectsOf(storage.bucket, `/${BUCKET.archivePrefix}*`),
             },
             {
+              Sid: 'TagRejectedUploads',
+              Effect: 'Allow',
+              Action: 's3:PutObjectVersionTagging',
+              Resource: objectsOf(storage.bucket, '/*'),
+            },
+            {
               Sid: 'PublishStoryEvents',
               Effect: 'Allow',
               Action: 'events:PutEvents',
@@ -187,7 +193,7 @@ export function describeCompute(getSynth: () => SynthesizedStoryfeed): void {
         );
       });
 
-      it('lets the API function write its logs, read the table and index, and read only archive objects', () => {
+      it('lets the API function write its logs, read the table and index, archive objects and object versions (originals)', () => {
         const { api, storage } = synth.stack;
         const statements = roleStatements(synth.template, logicalIdOf(api.role));
         expect(normaliseStatements(statements)).toEqual(
@@ -208,6 +214,12 @@ export function describeCompute(getSynth: () => SynthesizedStoryfeed): void {
               Effect: 'Allow',
               Action: ['s3:GetObject'],
               Resource: objectsOf(storage.bucket, `/${BUCKET.archivePrefix}*`),
+            },
+            {
+              Sid: 'ReadOriginals',
+              Effect: 'Allow',
+              Action: 's3:GetObjectVersion',
+              Resource: objectsOf(storage.bucket, '/*'),
             },
             {
               Sid: 'WriteOversizedResponses',

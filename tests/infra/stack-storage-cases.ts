@@ -45,41 +45,66 @@ export function describeStorage(getSynth: () => SynthesizedStoryfeed): void {
         });
       });
 
-      it('expires noncurrent versions after 30 days, and delete markers left alone', () => {
+      it('expires only rejected uploads once noncurrent (30 days), oversized answers after a day, and lone delete markers', () => {
         const props = resourceOf('AWS::S3::Bucket', logicalIdOf(synth.stack.storage.bucket)).Properties;
         expect(props.LifecycleConfiguration).toEqual({
           Rules: [
             {
               AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 },
               ExpiredObjectDeleteMarker: true,
+              Status: 'Enabled',
+            },
+            {
               NoncurrentVersionExpiration: { NoncurrentDays: NONCURRENT_VERSION_DAYS },
+              TagFilters: [{ Key: BUCKET.discardedTag.key, Value: BUCKET.discardedTag.value }],
+              Status: 'Enabled',
+            },
+            {
+              ExpirationInDays: 1,
+              NoncurrentVersionExpiration: { NoncurrentDays: 1 },
+              Prefix: `${BUCKET.archivePrefix}responses/`,
               Status: 'Enabled',
             },
           ],
         });
       });
 
-      it('denies writing or deleting archive objects to every principal but the ingest and API roles (the API only writes oversized answers)', () => {
+      /** Asserts the stories bucket's policy has a Deny of `actions` on `objects` for all but `exempt`. */
+      const expectDenyExceptFor = (sid: string, actions: string[], objects: string, exempt: unknown[]) => {
         const { bucket } = synth.stack.storage;
         synth.template.hasResourceProperties('AWS::S3::BucketPolicy', {
           Bucket: refOf(bucket),
           PolicyDocument: {
             Statement: Match.arrayWith([
               {
-                Sid: 'OnlyThePipelineWritesTheArchive',
+                Sid: sid,
                 Effect: 'Deny',
                 Principal: { AWS: '*' },
-                Action: ['s3:DeleteObject', 's3:DeleteObjectVersion', 's3:PutObject'],
-                Resource: objectsOf(bucket, `/${BUCKET.archivePrefix}*`),
-                Condition: {
-                  ArnNotEquals: {
-                    'aws:PrincipalArn': [arnOf(synth.stack.ingest.role), arnOf(synth.stack.api.role)],
-                  },
-                },
+                Action: actions,
+                Resource: objectsOf(bucket, objects),
+                Condition: { ArnNotEquals: { 'aws:PrincipalArn': exempt } },
               },
             ]),
           },
         });
+      };
+
+      it('denies erasing or tagging any object version to every principal but the ingest role (the versions are the originals)', () => {
+        expectDenyExceptFor(
+          'OnlyIngestErasesOrTagsOriginals',
+          ['s3:DeleteObjectVersion', 's3:PutObjectTagging', 's3:PutObjectVersionTagging'],
+          '/*',
+          [arnOf(synth.stack.ingest.role)],
+        );
+      });
+
+      it('denies writing or deleting archive objects to every principal but the ingest and API roles (the API only writes oversized answers)', () => {
+        expectDenyExceptFor(
+          'OnlyThePipelineWritesTheArchive',
+          ['s3:DeleteObject', 's3:DeleteObjectVersion', 's3:PutObject'],
+          `/${BUCKET.archivePrefix}*`,
+          [arnOf(synth.stack.ingest.role), arnOf(synth.stack.api.role)],
+        );
       });
 
       it('refuses requests without TLS', () => {

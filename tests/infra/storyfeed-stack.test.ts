@@ -45,6 +45,7 @@ describe('storyfeed stack with default settings', () => {
           'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole] @ BucketNotificationsHandler050a0587b7544547bf325f094a3db834',
           `AwsSolutions-IAM5[Resource::${bucketArn}/${BUCKET.archivePrefix}*] @ Api/Role`,
           `AwsSolutions-IAM5[Resource::${bucketArn}/${BUCKET.archivePrefix}responses/*] @ Api/Role`,
+          `AwsSolutions-IAM5[Resource::${bucketArn}/*] @ Api/Role`,
           `AwsSolutions-IAM5[Resource::${bucketArn}/${BUCKET.archivePrefix}*] @ Ingest/Role`,
           `AwsSolutions-IAM5[Resource::${bucketArn}/*] @ Ingest/Role`,
           'NIST.800.53.R5-CloudWatchLogGroupEncrypted @ Api/Logs',
