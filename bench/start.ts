@@ -4,7 +4,9 @@
  *   /feeds/latest.json, on a fresh data folder (seeds loaded) and on a restart;
  * - upload → visible: from PutObject to the version being listed by GET /stories/{id}, p50/p99 over
  *   200 sequential uploads with READ_CACHE_MS=0 (the pipeline alone), then over 20 with the API's
- *   default 2 s read cache (what a user polling the route sees: the cached answer lives 2 s).
+ *   default read cache (what a user polling the route sees: a change shows within READ_CACHE_MS, 1 s);
+ * - delete → retracted: from DeleteObject of each of those 20 keys (newest first) to the version
+ *   leaving GET /stories/{id} (the last one: the story answering 410), against SPEC §6's 5 s.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -12,7 +14,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const SEED_STORY = '8ac52d5236e3c6f4';
@@ -98,6 +100,26 @@ async function timeUploads(s3: S3Client, api: string, storyId: string, count: nu
   return latencies;
 }
 
+/** Deletes the keys of versions v1.count … v1.1 one after another; returns each delete → retracted latency. */
+async function timeDeletes(s3: S3Client, api: string, storyId: string, count: number): Promise<number[]> {
+  const latencies: number[] = [];
+  for (let index = count; index >= 1; index -= 1) {
+    const version = `v1.${index}`;
+    const started = performance.now();
+    await s3.send(new DeleteObjectCommand({ Bucket: 'stories', Key: `stories/${storyId}/${version}.txt` }));
+    for (;;) {
+      const response = await fetch(`${api}/stories/${storyId}`);
+      if (response.status === 410) break;
+      if (response.ok && !((await response.json()) as { versions: string[] }).versions.includes(version))
+        break;
+      if (!response.ok) await response.arrayBuffer();
+      await sleep(5);
+    }
+    latencies.push(performance.now() - started);
+  }
+  return latencies;
+}
+
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
@@ -134,7 +156,12 @@ try {
   const warm = await timeStart(env, api);
   console.log(`start, existing data folder: ${Math.round(warm.ms)} ms`);
   const cached = await timeUploads(s3, api, 'bench-cached', CACHED_UPLOADS);
-  console.log(`upload → visible, default 2 s read cache, ${CACHED_UPLOADS} uploads: ${describe(cached)}`);
+  console.log(`upload → visible, default read cache (≤ 1 s stale), ${CACHED_UPLOADS} uploads: ${describe(cached)}`);
+  const retracted = await timeDeletes(s3, api, 'bench-cached', CACHED_UPLOADS);
+  const verdict = Math.max(...retracted) <= 5_000 ? '[ok]' : '[MISSED]';
+  console.log(
+    `delete → retracted in /stories/{id}, ${CACHED_UPLOADS} deletes: ${describe(retracted)} ${verdict} (SPEC §6: ≤ 5000 ms)`,
+  );
   await stop(warm.child);
 } finally {
   s3.destroy();

@@ -17,8 +17,11 @@ import {
 } from './dev-process.ts';
 
 const READY = 'storyfeed ready on';
-/** SPEC §6: within 5 s locally a deleted story leaves every list and feed. */
-const RETRACTION_BUDGET_MS = 5_000;
+/**
+ * SPEC §6 says within 5 s locally; tests never assert on time (bench/start.ts measures it), so this
+ * only bounds the wait on a loaded machine.
+ */
+const RETRACTION_WAIT_MS = 30_000;
 const running: RunningProcess[] = [];
 const folders: string[] = [];
 
@@ -58,15 +61,13 @@ describe('npm start: deleting a story file retracts it', () => {
     await waitUntil(async () => ((await status(`${api}/stories/live-delete`)) === 200 ? true : undefined));
 
     await s3.send(new DeleteObjectCommand({ Bucket: 'stories', Key: 'live-delete.txt' }));
-    const deletedAt = Date.now();
     await waitUntil(async () => {
       const gone =
         (await status(`${api}/stories/live-delete`)) === 410 &&
         !(await listedStories(api)).includes('live-delete') &&
         !(await (await fetch(`${api}/feeds/latest.json`)).text()).includes('/stories/live-delete"');
       return gone ? true : undefined;
-    }, RETRACTION_BUDGET_MS);
-    expect(Date.now() - deletedAt).toBeLessThan(RETRACTION_BUDGET_MS);
+    }, RETRACTION_WAIT_MS);
     s3.destroy();
 
     // The pump records the upload in its ledger right after the handler answers.
