@@ -5,7 +5,7 @@ import { RepresentationCache } from './http/representation-cache.ts';
 import { cacheStoryReader } from './store/cached-reader.ts';
 import { DynamoChangeMarker } from './store/change-marker.ts';
 import { createClients, requireEnv } from './store/clients.ts';
-import { DynamoStoryStore } from './store/dynamo-story-store.ts';
+import { DynamoStoryReader } from './store/dynamo-story-reader.ts';
 import { FreshnessGate } from './store/freshness-gate.ts';
 import { S3BlobStore } from './store/s3-blob-store.ts';
 import { S3ResponseStore } from './store/s3-response-store.ts';
@@ -16,7 +16,8 @@ const clients = createClients();
 const tableName = requireEnv(ENV.tableName);
 const bucketName = requireEnv(ENV.bucketName);
 const blobs = new S3BlobStore(clients.s3, bucketName);
-const store = new DynamoStoryStore(clients.dynamo, tableName, blobs);
+// The API function only reads: it gets the reader, not the store's writes.
+const store = new DynamoStoryReader(clients.dynamo, tableName, blobs);
 // READ_CACHE_MS bounds how long after a write an answer may miss it (default 1000); 0 turns the caches off.
 const freshMs = Number(process.env.READ_CACHE_MS ?? 1000);
 const marker = new DynamoChangeMarker(clients.dynamo, tableName);

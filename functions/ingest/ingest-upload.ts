@@ -1,4 +1,4 @@
-import { rawArchiveKey } from '../store/dynamo-story-store.ts';
+import { rawArchiveKey } from '../store/dynamo-keys.ts';
 import type { IngestWarning, VersionWrite } from '../store/story-store.ts';
 import { isStoryKey } from '../store/table-definition.ts';
 import { parseStory } from '../story/parse-story.ts';

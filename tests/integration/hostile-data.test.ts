@@ -1,7 +1,7 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { hashHex } from '../../functions/store/dynamo-story-store.ts';
+import { hashHex } from '../../functions/store/dynamo-keys.ts';
 import { parseStory } from '../../functions/story/parse-story.ts';
 import { buildHttpApiEvent } from '../builders/api-gateway-events.ts';
 import { buildUploadEvent } from '../builders/s3-events.ts';

@@ -6,7 +6,7 @@ import {
   readArchivedDocument,
   readArchivedRaw,
 } from '../../../functions/store/archive-integrity.ts';
-import { ingestErrorSk } from '../../../functions/store/dynamo-story-store.ts';
+import { ingestErrorSk } from '../../../functions/store/dynamo-keys.ts';
 import { parseStory } from '../../../functions/story/parse-story.ts';
 import { buildStoryFile } from '../../builders/story-file.ts';
 
