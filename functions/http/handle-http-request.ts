@@ -10,8 +10,9 @@ import {
   prepareRepresentation,
   respondPrepared,
 } from './representation.ts';
+import type { Route } from './route-context.ts';
 import { ALL_ROUTES, isPagePath } from './route-table.ts';
-import { matchRoute, type Route } from './routes.ts';
+import { matchRoute } from './routes.ts';
 import type { ApiDeps, HttpRequest, HttpResponse } from './types.ts';
 
 const ALLOWED_METHODS = 'GET, HEAD';

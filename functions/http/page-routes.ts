@@ -14,7 +14,7 @@ import { readStoryVersion, resolveDiffPair } from './diff-request.ts';
 import { notFound } from './errors.ts';
 import { parseCitationId, parseStoryId, parseVersionParam } from './params.ts';
 import type { Representation } from './representation.ts';
-import { newest, type Route, type RouteContext, readPaging } from './routes.ts';
+import { newest, type Route, type RouteContext, readPaging } from './route-context.ts';
 import { missingStoryError } from './story-reads.ts';
 
 /** Pages allow no script at all, load only this origin's stylesheet, and cannot be framed. */

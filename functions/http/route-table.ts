@@ -1,5 +1,5 @@
 import { PAGE_ROUTES } from './page-routes.ts';
-import type { Route } from './routes.ts';
+import type { Route } from './route-context.ts';
 import { ROUTES } from './routes.ts';
 
 /** Every route the API function answers: the JSON API and feeds of SPEC §3, then the pages of SPEC §5. */
