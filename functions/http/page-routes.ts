@@ -38,7 +38,9 @@ export function pageLinksOf(context: RouteContext): PageLinks {
   return createPageLinks(context.request.baseUrl, STYLESHEET_PATH);
 }
 
-function pageRepresentation(body: string, lastModified: Date): Representation {
+/** A page's answer; Last-Modified is the newest of `changedAt` (ingest times of what it shows). */
+function pageRepresentation(context: RouteContext, body: string, changedAt: string[]): Representation {
+  const lastModified = newest(changedAt, context.now);
   return { contentType: HTML_TYPE, body, cacheControl: PAGE_CACHE, lastModified, headers: PAGE_HEADERS };
 }
 
@@ -57,11 +59,9 @@ async function serveHomePage(context: RouteContext): Promise<Representation> {
     nextUrl: paging.nextUrl(page.cursor),
   });
   return pageRepresentation(
+    context,
     body,
-    newest(
-      page.items.map((version) => version.ingestedAt),
-      context.now,
-    ),
+    page.items.map((version) => version.ingestedAt),
   );
 }
 
@@ -86,11 +86,9 @@ async function serveStoryPage(context: RouteContext): Promise<Representation> {
     })),
   });
   return pageRepresentation(
+    context,
     body,
-    newest(
-      recent.items.map((version) => version.ingestedAt),
-      context.now,
-    ),
+    recent.items.map((version) => version.ingestedAt),
   );
 }
 
@@ -102,7 +100,7 @@ async function serveVersionPage(context: RouteContext): Promise<Representation> 
     context.deps.reader.listVersionLabels(storyId),
   ]);
   const body = renderVersionPage({ links: pageLinksOf(context), document: version.document, versions });
-  return pageRepresentation(body, newest([version.ingestedAt], context.now));
+  return pageRepresentation(context, body, [version.ingestedAt]);
 }
 
 async function serveChangesPage(context: RouteContext): Promise<Representation> {
@@ -119,7 +117,7 @@ async function serveChangesPage(context: RouteContext): Promise<Representation> 
     diff: diffVersions(older.document, newer.document),
     versions,
   });
-  return pageRepresentation(body, newest([older.ingestedAt, newer.ingestedAt], context.now));
+  return pageRepresentation(context, body, [older.ingestedAt, newer.ingestedAt]);
 }
 
 async function serveCitedPage(context: RouteContext): Promise<Representation> {
@@ -136,11 +134,9 @@ async function serveCitedPage(context: RouteContext): Promise<Representation> {
     nextUrl: paging.nextUrl(page.cursor),
   });
   return pageRepresentation(
+    context,
     body,
-    newest(
-      page.items.map((item) => item.ingestedAt),
-      context.now,
-    ),
+    page.items.map((item) => item.ingestedAt),
   );
 }
 

@@ -26,6 +26,16 @@ function jsonRepresentation(value: unknown, lastModified: Date, cacheControl = J
   return { contentType: JSON_TYPE, body: JSON.stringify(value), cacheControl, lastModified };
 }
 
+/** A page of a JSON list (`items`, `next`); Last-Modified is the newest of `changedAt`. */
+function listRepresentation(
+  context: RouteContext,
+  items: unknown[],
+  next: string | null,
+  changedAt: string[],
+): Representation {
+  return jsonRepresentation({ items, next }, newest(changedAt, context.now));
+}
+
 async function serveStoryList(context: RouteContext): Promise<Representation> {
   const paging = readPaging(context, '/stories', 'stories');
   const [page, tombstones] = await Promise.all([
@@ -38,11 +48,10 @@ async function serveStoryList(context: RouteContext): Promise<Representation> {
     version,
     updatedAt,
   }));
-  const lastModified = newest(
-    [...page.items.map((head) => head.ingestedAt), ...retractionTimes(tombstones)],
-    context.now,
-  );
-  return jsonRepresentation({ items, next: paging.nextUrl(page.cursor) }, lastModified);
+  return listRepresentation(context, items, paging.nextUrl(page.cursor), [
+    ...page.items.map((head) => head.ingestedAt),
+    ...retractionTimes(tombstones),
+  ]);
 }
 
 async function serveStory(context: RouteContext): Promise<Representation> {
@@ -111,22 +120,24 @@ async function serveSource(context: RouteContext): Promise<Representation> {
     publishedAt,
     paragraphs,
   }));
-  const lastModified = newest(
+  return listRepresentation(
+    context,
+    items,
+    paging.nextUrl(page.cursor),
     page.items.map((item) => item.ingestedAt),
-    context.now,
   );
-  return jsonRepresentation({ items, next: paging.nextUrl(page.cursor) }, lastModified);
 }
 
 async function serveIngestErrors(context: RouteContext): Promise<Representation> {
   const paging = readPaging(context, '/ingest/errors', 'ingest/errors');
   const page = await readPage(paging.page, (next) => context.deps.reader.listIngestErrors(next));
   const items = page.items.map(({ key, code, message, at }) => ({ key, code, message, at }));
-  const lastModified = newest(
+  return listRepresentation(
+    context,
+    items,
+    paging.nextUrl(page.cursor),
     page.items.map((item) => item.at),
-    context.now,
   );
-  return jsonRepresentation({ items, next: paging.nextUrl(page.cursor) }, lastModified);
 }
 
 async function serveIngestStatus(context: RouteContext): Promise<Representation> {

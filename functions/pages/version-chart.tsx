@@ -41,6 +41,11 @@ function labelledIndexes(count: number): Set<number> {
  * panel per measure, each spanning its own lowest to highest value, as inline SVG (no script),
  * with a table as its text alternative.
  */
+/** A dashed rule across the plot at height `y` (a panel's lowest or highest value). */
+function GridLine(props: { y: number }) {
+  return <line class="grid" x1={LEFT} x2={WIDTH - RIGHT} y1={props.y} y2={props.y} stroke-dasharray="3 4" />;
+}
+
 export function VersionChart(props: { points: ChartPoint[]; id: string }): JSX.Element {
   const { points } = props;
   const count = points.length;
@@ -82,38 +87,15 @@ export function VersionChart(props: { points: ChartPoint[]; id: string }): JSX.E
               <text class="label" x={LEFT} y={top + 16}>
                 {`${label}: ${formatNumber(latest)}`}
               </text>
+              <GridLine y={yOf(low)} />
               {span > 0 ? (
                 <>
-                  <line
-                    class="grid"
-                    x1={LEFT}
-                    x2={WIDTH - RIGHT}
-                    y1={yOf(high)}
-                    y2={yOf(high)}
-                    stroke-dasharray="3 4"
-                  />
-                  <line
-                    class="grid"
-                    x1={LEFT}
-                    x2={WIDTH - RIGHT}
-                    y1={yOf(low)}
-                    y2={yOf(low)}
-                    stroke-dasharray="3 4"
-                  />
+                  <GridLine y={yOf(high)} />
                   <text x={WIDTH - RIGHT} y={top + 16} text-anchor="end">
                     {`${formatNumber(low)} – ${formatNumber(high)}`}
                   </text>
                 </>
-              ) : (
-                <line
-                  class="grid"
-                  x1={LEFT}
-                  x2={WIDTH - RIGHT}
-                  y1={yOf(low)}
-                  y2={yOf(low)}
-                  stroke-dasharray="3 4"
-                />
-              )}
+              ) : null}
               {count > 1 ? <polyline class="line" points={coordinates.join(' ')} /> : null}
               {points.map((point, i) => (
                 <circle class="dot" cx={xOf(i, count)} cy={yOf(point[key])} r="4">
