@@ -39,6 +39,7 @@ export const handler = createApiHandler({
   largeAnswers: new S3ResponseStore(clients.s3, bucketName),
   publicBaseUrl: process.env[ENV.publicBaseUrl],
   websubHub: process.env[ENV.websubHub]?.trim() || undefined,
+  operatorRoutesNeedIam: process.env[ENV.operatorRoutesNeedIam] === 'true',
   trustForwardedHost: process.env[ENV.trustForwardedHost] === 'true',
   log: (error, path) => logger.error('request failed', { path, error: error as Error }),
 });

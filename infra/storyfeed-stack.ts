@@ -111,6 +111,7 @@ export class StoryfeedStack extends Stack {
         ...names,
         // The random part of the stack id: unguessable, stable for the stack's life, not in the repo.
         [CURSOR_SECRET_ENV]: Fn.select(2, Fn.split('/', this.stackId)),
+        [ENV.operatorRoutesNeedIam]: 'true',
         ...hub,
       },
       reservedConcurrentExecutions: settings.apiReservedConcurrency,

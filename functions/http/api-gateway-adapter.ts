@@ -47,8 +47,10 @@ export function toHttpRequest(event: APIGatewayProxyEventV2, options: RequestOpt
     query = {};
     for (const [name, value] of Object.entries(parameters)) if (value !== undefined) query[name] = value;
   }
+  const authorizer = (event.requestContext as { authorizer?: { iam?: unknown } }).authorizer;
   return {
     method: event.requestContext.http.method.toUpperCase(),
+    iamCaller: authorizer?.iam !== undefined,
     path,
     query,
     headers,

@@ -10,6 +10,8 @@ export interface ApiHandlerDeps {
   cursorSecret: string;
   publicBaseUrl?: string | undefined;
   websubHub?: string | undefined;
+  /** OPERATOR_ROUTES_NEED_IAM=true: `/ingest/*` only for IAM-authorized callers (see ApiDeps). */
+  operatorRoutesNeedIam?: boolean | undefined;
   /** TRUST_FORWARDED_HOST=true only where a proxy of the deployment sets X-Forwarded-Host. */
   trustForwardedHost?: boolean | undefined;
   /** Prepared answers kept per data generation (see RepresentationCache). */
@@ -29,6 +31,7 @@ export function createApiHandler(deps: ApiHandlerDeps) {
     const apiDeps: ApiDeps = {
       reader: deps.reader,
       cursorSecret: deps.cursorSecret,
+      operatorRoutesNeedIam: deps.operatorRoutesNeedIam,
       websubHub: deps.websubHub,
       representations: deps.representations,
       largeAnswers: deps.largeAnswers,

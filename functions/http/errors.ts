@@ -1,6 +1,7 @@
 /** The `error.code` values the API answers with. */
 export type ErrorCode =
   | 'bad_parameter'
+  | 'forbidden'
   | 'not_found'
   | 'unknown_key'
   | 'retracted'

@@ -114,6 +114,9 @@ export async function handleHttpRequest(request: HttpRequest, deps: ApiDeps): Pr
   const clock = deps.now ?? (() => new Date());
   try {
     if (!normalised.path.startsWith('/')) throw new HttpError(404, 'not_found', 'no such path');
+    if (deps.operatorRoutesNeedIam && normalised.path.startsWith('/ingest/') && !normalised.iamCaller) {
+      throw new HttpError(403, 'forbidden', 'operator routes need an IAM (SigV4-signed) request');
+    }
     const { method } = normalised;
     const cache = deps.representations;
     const isRead = method === 'GET' || method === 'HEAD';

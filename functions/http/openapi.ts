@@ -179,6 +179,7 @@ const SCHEMAS: Record<string, Json> = {
         type: 'string',
         enum: [
           'bad_parameter',
+          'forbidden',
           'not_found',
           'unknown_key',
           'retracted',

@@ -15,6 +15,8 @@ export interface HttpRequest {
   headers: Record<string, string>;
   /** Absolute base URL of the API without a trailing slash, e.g. `https://api.example.com/prod`. */
   baseUrl: string;
+  /** True when API Gateway authorized the caller by IAM (a SigV4-signed request to an operator route). */
+  iamCaller?: boolean;
 }
 
 /** The answer: `body` is empty for HEAD and 304; a compressed body is a Uint8Array. */
@@ -33,6 +35,12 @@ export interface LargeAnswerStore {
 export interface ApiDeps {
   /** Every route reads through it. */
   reader: StoryReader;
+  /**
+   * OPERATOR_ROUTES_NEED_IAM=true (set by the stack): `/ingest/*` answers 403 unless API Gateway
+   * authorized the caller by IAM. The gateway's route authorizer already does; this is a second lock
+   * should a route ever be added without it. Locally unset: the routes stay open on 127.0.0.1.
+   */
+  operatorRoutesNeedIam?: boolean | undefined;
   /** HMAC key for paging cursors; cursors signed with another key are rejected. */
   cursorSecret: string;
   /** WEBSUB_HUB: feeds name it as their `rel="hub"` when set. */

@@ -63,6 +63,8 @@ export const ENV = {
   dynamodbEndpoint: 'AWS_ENDPOINT_URL_DYNAMODB',
   /** 'true' only where the deployment says X-Forwarded-Host comes from a trusted proxy; never on AWS. */
   trustForwardedHost: 'TRUST_FORWARDED_HOST',
+  /** 'true' on AWS (set by the stack): `/ingest/*` answers only IAM-authorized callers. */
+  operatorRoutesNeedIam: 'OPERATOR_ROUTES_NEED_IAM',
 } as const;
 
 /** True when an S3 key names a story file the pipeline should ingest. */

@@ -87,7 +87,7 @@ export function describeCompute(getSynth: () => SynthesizedStoryfeed): void {
         });
       });
 
-      it('gives the API function a cursor key derived from the stack id and the CDN as PUBLIC_BASE_URL; never TRUST_FORWARDED_HOST or a hub unless asked', () => {
+      it('gives the API function a cursor key derived from the stack id, the CDN as PUBLIC_BASE_URL and the IAM lock on /ingest/*; never TRUST_FORWARDED_HOST or a hub unless asked', () => {
         const { bucket, table } = synth.stack.storage;
         const props = resourceOf('AWS::Lambda::Function', logicalIdOf(synth.stack.api.function)).Properties;
         expect(props.Environment).toEqual({
@@ -96,6 +96,7 @@ export function describeCompute(getSynth: () => SynthesizedStoryfeed): void {
             BUCKET_NAME: refOf(bucket),
             CURSOR_SECRET: { 'Fn::Select': [2, { 'Fn::Split': ['/', { Ref: 'AWS::StackId' }] }] },
             PUBLIC_BASE_URL: cdnBaseUrl(),
+            OPERATOR_ROUTES_NEED_IAM: 'true',
             POWERTOOLS_SERVICE_NAME: 'storyfeed-api',
             POWERTOOLS_LOG_LEVEL: 'WARN',
             POWERTOOLS_METRICS_NAMESPACE: 'storyfeed',
