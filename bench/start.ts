@@ -156,7 +156,9 @@ try {
   const warm = await timeStart(env, api);
   console.log(`start, existing data folder: ${Math.round(warm.ms)} ms`);
   const cached = await timeUploads(s3, api, 'bench-cached', CACHED_UPLOADS);
-  console.log(`upload → visible, default read cache (≤ 1 s stale), ${CACHED_UPLOADS} uploads: ${describe(cached)}`);
+  console.log(
+    `upload → visible, default read cache (≤ 1 s stale), ${CACHED_UPLOADS} uploads: ${describe(cached)}`,
+  );
   const retracted = await timeDeletes(s3, api, 'bench-cached', CACHED_UPLOADS);
   const verdict = Math.max(...retracted) <= 5_000 ? '[ok]' : '[MISSED]';
   console.log(
