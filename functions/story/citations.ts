@@ -24,8 +24,9 @@ export function tidyWhitespace(text: string): string {
  * stay as plain text. Returns the tidied text and every citation mark, lowercased.
  */
 export function extractCitations(paragraph: string): CitedText {
-  const marks: string[] = [];
   const text = tidyWhitespace(paragraph);
+  if (!text.includes('[')) return { text, marks: [] }; // tidy text stays tidy
+  const marks: string[] = [];
   const stripped = text.replace(BRACKET, (bracket: string, inner: string, offset: number) => {
     if (!CITATION_LIST.test(inner)) return bracket;
     for (const id of inner.match(HEX_ID) ?? []) marks.push(id.toLowerCase());
@@ -36,6 +37,7 @@ export function extractCitations(paragraph: string): CitedText {
 
 /** Each id once, in order of first use. */
 export function uniqueInOrder(ids: readonly string[]): string[] {
+  if (ids.length < 2) return ids.slice();
   return [...new Set(ids)];
 }
 

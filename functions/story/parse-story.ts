@@ -7,12 +7,6 @@ import { parseTimestamp } from './timestamp.ts';
 import { type Paragraph, type StoryDocument, StoryError } from './types.ts';
 import { parseVersionLabel } from './version.ts';
 
-/** One line of the normalised text with its 1-based line number. */
-interface Line {
-  number: number;
-  text: string;
-}
-
 /** The version line read into its label and marker. */
 interface VersionLine {
   version: string;
@@ -30,40 +24,33 @@ const DISCLAIMER = /^disclaimer:/i;
 export function parseStory(input: Uint8Array | string, source: StorySource): StoryDocument {
   const text = normaliseStoryText(input);
   const storyId = deriveStoryId(source);
-  const lines = text.split('\n').map((line, i): Line => ({ number: i + 1, text: line }));
-  let cursor = 0;
-  const nextLine = (): Line | undefined => {
-    while (cursor < lines.length && isBlank(lines[cursor]?.text ?? '')) cursor += 1;
-    const line = lines[cursor];
-    cursor += 1;
-    return line;
-  };
-
-  const { version, marker } = readVersionLine(nextLine());
-  const titleLine = nextLine();
-  if (titleLine === undefined)
+  const lines = text.split('\n');
+  const versionAt = nextNonBlank(lines, 0);
+  const { version, marker } = readVersionLine(lines, versionAt);
+  const titleAt = nextNonBlank(lines, versionAt + 1);
+  const title = lines[titleAt]?.trim();
+  if (title === undefined)
     throw new StoryError('missing_title', 'the file ends after the version line; add a title line');
-  if (parseTimestamp(titleLine.text.trim()).ok) {
-    throw new StoryError(
-      'missing_title',
-      `line ${titleLine.number} is the timestamp; put a title line before it`,
-    );
+  if (parseTimestamp(title).ok) {
+    throw new StoryError('missing_title', `line ${titleAt + 1} is the timestamp; put a title line before it`);
   }
-  const publishedAt = readTimestampLine(nextLine());
-  const { body, disclaimer } = splitBody(lines.slice(cursor));
+  const timestampAt = nextNonBlank(lines, titleAt + 1);
+  const publishedAt = readTimestampLine(lines, timestampAt);
+  const { body, disclaimer } = splitBody(lines, timestampAt + 1);
 
   const marks: string[][] = [];
-  const paragraphs = body.map((raw, index): Paragraph => {
-    const cited = extractCitations(raw);
+  const paragraphs: Paragraph[] = [];
+  for (let index = 0; index < body.length; index += 1) {
+    const cited = extractCitations(body[index] ?? '');
     marks.push(cited.marks);
-    return { index, text: cited.text, citations: uniqueInOrder(cited.marks) };
-  });
+    paragraphs.push({ index, text: cited.text, citations: uniqueInOrder(cited.marks) });
+  }
   const citations = summariseCitations(paragraphs, marks);
   return {
     storyId,
     version,
     marker,
-    title: titleLine.text.trim(),
+    title,
     publishedAt,
     paragraphs,
     disclaimer,
@@ -74,15 +61,25 @@ export function parseStory(input: Uint8Array | string, source: StorySource): Sto
   };
 }
 
+/** The index of the first line from `from` on that is not blank, or `lines.length`. */
+function nextNonBlank(lines: readonly string[], from: number): number {
+  let at = from;
+  while (at < lines.length && isBlank(lines[at] ?? '')) at += 1;
+  return at;
+}
+
 /** A line holding only whitespace, Unicode spaces such as U+00A0 included, is blank. */
 function isBlank(text: string): boolean {
+  const first = text.charCodeAt(0);
+  if (first > 0x20 && first < 0x7f) return false; // a visible ASCII character: most lines
   return text.trim().length === 0;
 }
 
-function readVersionLine(line: Line | undefined): VersionLine {
+function readVersionLine(lines: readonly string[], at: number): VersionLine {
+  const line = lines[at];
   if (line === undefined)
     throw new StoryError('missing_version', 'the file is empty; the first line must be a version like v0.12');
-  const text = line.text.trim();
+  const text = line.trim();
   const prefix = VERSION_PREFIX.exec(text)?.[0] ?? '';
   const rest = text.slice(prefix.length);
   // The label ends at whitespace or at a symbol such as an emoji (`v0.12🌳`), never inside `v0.12a` or `v0.12.x`.
@@ -91,39 +88,40 @@ function readVersionLine(line: Line | undefined): VersionLine {
   if (!parsed) {
     throw new StoryError(
       'missing_version',
-      `line ${line.number} should start with a version like v0.12 or v1.2.3, found "${clip(text)}"`,
+      `line ${at + 1} should start with a version like v0.12 or v1.2.3, found "${clip(text)}"`,
     );
   }
   const marker = rest.trim();
   return { version: parsed.label, marker: marker === '' ? null : marker };
 }
 
-function readTimestampLine(line: Line | undefined): string {
+function readTimestampLine(lines: readonly string[], at: number): string {
+  const line = lines[at];
   if (line === undefined) {
     throw new StoryError(
       'invalid_timestamp',
       'the timestamp line is missing; add one like 2024-07-05 15:33:01 after the title',
     );
   }
-  const text = line.text.trim();
+  const text = line.trim();
   const result = parseTimestamp(text);
   if (!result.ok)
-    throw new StoryError('invalid_timestamp', `line ${line.number}: "${clip(text)}": ${result.reason}`);
+    throw new StoryError('invalid_timestamp', `line ${at + 1}: "${clip(text)}": ${result.reason}`);
   return result.iso;
 }
 
-function splitBody(lines: readonly Line[]): { body: string[]; disclaimer: string | null } {
+/** The body paragraphs (runs of non-blank lines from `from` on) and the closing disclaimer, if any. */
+function splitBody(lines: readonly string[], from: number): { body: string[]; disclaimer: string | null } {
   const paragraphs: string[] = [];
-  let current: string[] = [];
-  for (const line of lines) {
-    if (isBlank(line.text)) {
-      if (current.length > 0) paragraphs.push(current.join('\n'));
-      current = [];
-    } else {
-      current.push(line.text);
+  let first = -1; // the first line of the paragraph being read
+  for (let at = from; at <= lines.length; at += 1) {
+    const blank = at === lines.length || isBlank(lines[at] ?? '');
+    if (!blank && first === -1) first = at;
+    else if (blank && first !== -1) {
+      paragraphs.push(at - first === 1 ? (lines[first] ?? '') : lines.slice(first, at).join('\n'));
+      first = -1;
     }
   }
-  if (current.length > 0) paragraphs.push(current.join('\n'));
   const last = paragraphs[paragraphs.length - 1];
   const disclaimer = last !== undefined && DISCLAIMER.test(last.trim()) ? tidyWhitespace(last) : null;
   const body = disclaimer === null ? paragraphs : paragraphs.slice(0, -1);

@@ -13,30 +13,36 @@ export function parseTimestamp(text: string): TimestampResult {
   if (!match) {
     return { ok: false, reason: 'expected a timestamp like 2024-07-05 15:33:01 or 2024-07-05T15:33:01Z' };
   }
-  const [, y = '', mo = '', d = '', separator, h = '', mi = '', s = '', fraction = '', zulu, sign, oh, om] =
-    match;
+  const fraction = match[8] ?? '';
+  const zulu = match[9];
+  const sign = match[10];
   if (fraction.length > 6) return { ok: false, reason: 'the fraction of a second has more than 6 digits' };
-  if (/[Tt]/.test(separator ?? '') && zulu === undefined && sign === undefined) {
+  if ((match[4] === 'T' || match[4] === 't') && zulu === undefined && sign === undefined) {
     return { ok: false, reason: 'an ISO timestamp with T needs Z or an offset such as +08:00' };
   }
-  const [year, month, day, hour, minute, second] = [y, mo, d, h, mi, s].map(Number) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
+  const year = Number(match[1]);
+  const month = Number(match[2]);
+  const day = Number(match[3]);
+  const hour = Number(match[5]);
+  const minute = Number(match[6]);
+  const second = Number(match[7]);
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) {
-    return { ok: false, reason: `${y}-${mo}-${d} is not a date that exists` };
+    return { ok: false, reason: `${match[1]}-${match[2]}-${match[3]} is not a date that exists` };
   }
   if (hour > 23 || minute > 59 || second > 59)
-    return { ok: false, reason: `${h}:${mi}:${s} is not a time of day` };
-  const offsetHours = Number(oh ?? '0');
-  const offsetMinutes = Number(om ?? '0');
+    return { ok: false, reason: `${match[5]}:${match[6]}:${match[7]} is not a time of day` };
+  const offsetHours = Number(match[11] ?? '0');
+  const offsetMinutes = Number(match[12] ?? '0');
   if (offsetHours > 23 || offsetMinutes > 59) return { ok: false, reason: 'the UTC offset is out of range' };
   const offset = (sign === '-' ? -1 : 1) * (offsetHours * 60 + offsetMinutes);
   const millis = Number(fraction.padEnd(3, '0').slice(0, 3));
+  if (year >= 100) {
+    return {
+      ok: true,
+      iso: new Date(Date.UTC(year, month - 1, day, hour, minute - offset, second, millis)).toISOString(),
+    };
+  }
+  // Date.UTC reads years 0-99 as 1900-1999; setUTCFullYear takes them as written.
   const date = new Date(0);
   date.setUTCFullYear(year, month - 1, day);
   date.setUTCHours(hour, minute - offset, second, millis);
@@ -45,5 +51,5 @@ export function parseTimestamp(text: string): TimestampResult {
 
 function daysInMonth(year: number, month: number): number {
   if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
-  return [4, 6, 9, 11].includes(month) ? 30 : 31;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }

@@ -1,0 +1,106 @@
+import { AsciiWordSet, isAsciiLetter, isDigitCode } from './figure-text.ts';
+import { IRREGULAR_PLURALS, isPluralNoun, NOT_NOUNS } from './figure-words.ts';
+
+// The counted noun after a number (`12 new GPUs`, `887,000 people`): up to three words ending at the
+// first plural noun. ASCII words are read from char codes in place; a pattern reads the rest.
+
+const NOUN_PHRASE_AFTER =
+  /^ ([\p{L}\p{N}](?:[\p{L}\p{M}\p{N}&]|['’-](?=[\p{L}\p{N}]))*)(?: ([\p{L}\p{N}](?:[\p{L}\p{M}\p{N}&]|['’-](?=[\p{L}\p{N}]))*))?(?: ([\p{L}\p{N}](?:[\p{L}\p{M}\p{N}&]|['’-](?=[\p{L}\p{N}]))*))?/u;
+const NOUN_PHRASE_AT = new RegExp(NOUN_PHRASE_AFTER.source.slice(1), 'uy');
+const NOT_NOUN_WORDS = new AsciiWordSet(NOT_NOUNS);
+const IRREGULAR_PLURAL_WORDS = new AsciiWordSet(IRREGULAR_PLURALS);
+/** Start and end of each word of the noun phrase findAsciiNounPhrase read last. */
+const PHRASE_BOUNDS = new Int32Array(6);
+
+/** The counted noun phrase after a number (at `at`, a space): up to three words ending at the first plural noun. */
+export function readCountedNoun(text: string, at: number, limit: number): string | null {
+  const count = findAsciiNounPhrase(text, at, limit);
+  if (count < 0) return readCountedNounOf(nounPhraseByPattern(text, at, limit));
+  for (let i = 0; i < count; i += 1) {
+    const from = PHRASE_BOUNDS[2 * i] ?? 0;
+    const to = PHRASE_BOUNDS[2 * i + 1] ?? 0;
+    if (NOT_NOUN_WORDS.hasRange(text, from, to) || isDigitsRange(text, from, to)) return null;
+    if (isAsciiPluralNoun(text, from, to)) return text.slice(at + 1, to); // the words and the single spaces between
+  }
+  return null;
+}
+
+/** readCountedNoun on the words of the phrase as the pattern read them. */
+function readCountedNounOf(words: readonly string[]): string | null {
+  for (let i = 0; i < words.length; i += 1) {
+    const word = words[i] ?? '';
+    if (NOT_NOUNS.has(word.toLowerCase()) || /^\p{N}+$/u.test(word)) return null;
+    if (isPluralNoun(word)) return words.slice(0, i + 1).join(' ');
+  }
+  return null;
+}
+
+/** isPluralNoun of an ASCII word, read in place. */
+function isAsciiPluralNoun(text: string, from: number, to: number): boolean {
+  const last = text.charCodeAt(to - 1);
+  const first = text.charCodeAt(from);
+  if (last === 0x73 && to - from >= 2 && first >= 0x41 && first <= 0x5a) {
+    let i = from + 1;
+    while (i < to - 1 && isUpperOrDigit(text.charCodeAt(i))) i += 1;
+    if (i === to - 1) return true; // GPUs, SMEs, EVs
+  }
+  if (IRREGULAR_PLURAL_WORDS.hasRange(text, from, to)) return true;
+  if (to - from < 3 || (last | 0x20) !== 0x73) return false;
+  const before = text.charCodeAt(to - 2);
+  const lower = before | 0x20;
+  return isAsciiLetter(before) && lower !== 0x73 && lower !== 0x75 && lower !== 0x69;
+}
+
+function isUpperOrDigit(code: number): boolean {
+  return (code >= 0x41 && code <= 0x5a) || isDigitCode(code);
+}
+
+function isDigitsRange(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i += 1) if (!isDigitCode(text.charCodeAt(i))) return false;
+  return true;
+}
+
+/** NOUN_PHRASE_AFTER's words on the text cut at `limit`. */
+function nounPhraseByPattern(text: string, at: number, limit: number): string[] {
+  NOUN_PHRASE_AT.lastIndex = at;
+  let match = NOUN_PHRASE_AT.exec(text);
+  // The phrase is read within `limit`; when it reaches that far, read it again on the text cut there.
+  if (match && match.index + match[0].length + 3 > limit && text.length > limit)
+    match = NOUN_PHRASE_AFTER.exec(text.slice(at, limit));
+  if (!match) return [];
+  return [match[1], match[2], match[3]].filter((word): word is string => word !== undefined);
+}
+
+/**
+ * NOUN_PHRASE_AFTER's words read from char codes while they are ASCII (a word is letters, digits and `&`,
+ * with inner `'` or `-` before a letter or digit): their bounds go to PHRASE_BOUNDS and the answer is
+ * their count. -1 when a character outside ASCII (or `limit`) is within reach: the pattern decides then.
+ */
+function findAsciiNounPhrase(text: string, at: number, limit: number): number {
+  let count = 0;
+  let i = at;
+  const stop = text.length > limit ? limit - 3 : text.length + 1;
+  while (count < 3 && text.charCodeAt(i) === 0x20) {
+    const first = text.charCodeAt(i + 1);
+    if (first >= 0x80) return -1;
+    if (!isAsciiLetter(first) && !isDigitCode(first)) break;
+    const start = i + 1;
+    i += 2;
+    for (;;) {
+      if (i >= stop) return -1;
+      const code = text.charCodeAt(i);
+      if (code >= 0x80) return -1;
+      if (isAsciiLetter(code) || isDigitCode(code) || code === 0x26) i += 1;
+      else if (code === 0x27 || code === 0x2d) {
+        const next = text.charCodeAt(i + 1);
+        if (next >= 0x80) return -1;
+        if (!isAsciiLetter(next) && !isDigitCode(next)) break;
+        i += 2;
+      } else break;
+    }
+    PHRASE_BOUNDS[2 * count] = start;
+    PHRASE_BOUNDS[2 * count + 1] = i;
+    count += 1;
+  }
+  return count;
+}

@@ -1,0 +1,213 @@
+import {
+  CODE_ALTERNATION,
+  CURRENCY_SIGN_CODES,
+  DURATION_LEADS,
+  FUNCTION_WORDS,
+  QUALIFIER_LAST_WORDS,
+  YEAR_PREPOSITIONS,
+} from './figure-words.ts';
+
+// What stands right before a number: character classes read from char codes, and the `…_BEFORE` patterns.
+// Each pattern is `$`-anchored on a short slice that ends at the number, which V8 tries at every offset
+// of the slice; the checks run on the few characters right before the number first (char codes, one
+// backward scan of the word before) and run the pattern only when it can match, so each answer stays
+// the pattern's own.
+
+const QUALIFIER_BEFORE =
+  /(?<![\p{L}\p{N}])(over|more than|nearly|almost|about|around|approximately|up to|at least|less than|under) $/iu;
+const YEAR_PREPOSITION_BEFORE =
+  /(?<![\p{L}\p{N}])(in|by|since|from|until|till|to|for|into|within|before|after|during|through|throughout|between|beyond|towards?|of|circa) $/iu;
+const YEAR_RANGE_BEFORE = /(?<![\p{L}\p{N}])(?:between|from) \d{4} (?:and|or) $/iu;
+const DURATION_LEAD_BEFORE =
+  /(?<![\p{L}\p{N}])((?:the )?(?:next|past|last|previous|coming|following|first|final|recent) )$/iu;
+const CURRENCY_BEFORE = new RegExp(
+  `(?<![\\p{L}\\p{N}])(US\\$|U\\.S\\.\\$|HK\\$|AU?\\$|CA?\\$|S\\$|NZ\\$|NT\\$|R\\$|\\$|€|£|¥|₹|₩|${CODE_ALTERNATION}) ?$`,
+  'u',
+);
+
+const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
+const LETTER = /\p{L}/u;
+const NUMBER = /\p{N}/u;
+const UPPER = /\p{Lu}/u;
+
+/** A–Z or a–z. */
+export function isAsciiLetter(code: number): boolean {
+  return (code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a);
+}
+
+/** 0–9. */
+export function isDigitCode(code: number): boolean {
+  return code >= 0x30 && code <= 0x39;
+}
+
+/** `\s` of a pattern (and what `trim` drops): ASCII and Unicode spaces, line ends, U+FEFF. */
+export function isWhitespaceCode(code: number): boolean {
+  if (code < 0x80) return code === 0x20 || (code >= 0x09 && code <= 0x0d);
+  if (code < 0x1680) return code === 0xa0;
+  return (
+    code === 0x1680 ||
+    (code >= 0x2000 && code <= 0x200a) ||
+    code === 0x2028 ||
+    code === 0x2029 ||
+    code === 0x202f ||
+    code === 0x205f ||
+    code === 0x3000 ||
+    code === 0xfeff
+  );
+}
+
+/**
+ * The code point at `index` as a string, as a `u`-flag pattern sees it: both halves of a surrogate
+ * pair stand for the whole character.
+ */
+function codePointAround(text: string, index: number): string {
+  const code = text.charCodeAt(index);
+  if (code >= 0xdc00 && code <= 0xdfff && index > 0) {
+    const high = text.charCodeAt(index - 1);
+    if (high >= 0xd800 && high <= 0xdbff) return text.slice(index - 1, index + 1);
+  }
+  if (code >= 0xd800 && code <= 0xdbff) return text.slice(index, index + 2);
+  return text.charAt(index);
+}
+
+/** `[\p{L}\p{N}]` at `index` (whole code point); false outside the text. */
+export function isWordCharAt(text: string, index: number): boolean {
+  if (index < 0 || index >= text.length) return false;
+  const code = text.charCodeAt(index);
+  if (code < 0x80) return isAsciiLetter(code) || isDigitCode(code);
+  return LETTER_OR_DIGIT.test(codePointAround(text, index));
+}
+
+/** `[\p{L}\p{N}]` of the single UTF-16 unit at `index`, as a pattern tested on `charAt` sees it. */
+export function isWordUnitAt(text: string, index: number): boolean {
+  if (index < 0 || index >= text.length) return false;
+  const code = text.charCodeAt(index);
+  if (code < 0x80) return isAsciiLetter(code) || isDigitCode(code);
+  return LETTER_OR_DIGIT.test(text.charAt(index));
+}
+
+/** `\p{L}` at `index` (whole code point). */
+export function isLetterAt(text: string, index: number): boolean {
+  if (index < 0 || index >= text.length) return false;
+  const code = text.charCodeAt(index);
+  if (code < 0x80) return isAsciiLetter(code);
+  return LETTER.test(codePointAround(text, index));
+}
+
+/** `\p{L}` of the single UTF-16 unit at `index`. */
+export function isLetterUnitAt(text: string, index: number): boolean {
+  if (index < 0 || index >= text.length) return false;
+  const code = text.charCodeAt(index);
+  if (code < 0x80) return isAsciiLetter(code);
+  return LETTER.test(text.charAt(index));
+}
+
+/** `\p{N}` of the single UTF-16 unit at `index`. */
+export function isNumberAt(text: string, index: number): boolean {
+  if (index < 0 || index >= text.length) return false;
+  const code = text.charCodeAt(index);
+  if (code < 0x80) return isDigitCode(code);
+  return NUMBER.test(text.charAt(index));
+}
+
+/** True when the word before the number is a capitalised name (`Windows 11`, `iPhone 15`), not a function word. */
+export function isPartOfName(text: string, start: number): boolean {
+  // The word: the run of `[\p{L}\p{N}'’&.-]` (at most 47 units) ending at the space before the number,
+  // starting with a letter.
+  if (text.charCodeAt(start - 1) !== 0x20) return false;
+  const limit = Math.max(0, start - 48);
+  let from = start - 1;
+  let mayHaveUpper = false;
+  while (from > limit && isNameCharAt(text, from - 1)) {
+    from -= 1;
+    const code = text.charCodeAt(from);
+    if (code >= 0x80 || (code >= 0x41 && code <= 0x5a)) mayHaveUpper = true;
+  }
+  if (!mayHaveUpper || from === start - 1 || !isLetterAt(text, from)) return false;
+  const word = text.slice(from, start - 1);
+  if (!UPPER.test(word)) return false;
+  if (/['’]s$/u.test(word)) return false; // China's 5 largest banks
+  return !FUNCTION_WORDS.has(word.toLowerCase());
+}
+
+/** `[\p{L}\p{N}'’&.-]` at `index`. */
+function isNameCharAt(text: string, index: number): boolean {
+  const code = text.charCodeAt(index);
+  if (code === 0x27 || code === 0x2019 || code === 0x26 || code === 0x2e || code === 0x2d) return true;
+  return isWordCharAt(text, index);
+}
+
+/**
+ * A set of lower-case ASCII words that answers for a range of a text without slicing it: the range must
+ * hold ASCII letters, digits, `&`, `'` or `-` only, compared case-insensitively.
+ */
+export class AsciiWordSet {
+  private readonly buckets = new Map<number, string[]>();
+
+  constructor(words: Iterable<string>) {
+    for (const word of words) {
+      const key = word.length * 128 + word.charCodeAt(0);
+      const bucket = this.buckets.get(key);
+      if (bucket) bucket.push(word);
+      else this.buckets.set(key, [word]);
+    }
+  }
+
+  /** True when `text` from `from` to `to` spells one of the words, in any case. */
+  hasRange(text: string, from: number, to: number): boolean {
+    const bucket = this.buckets.get((to - from) * 128 + (text.charCodeAt(from) | 0x20));
+    if (bucket === undefined) return false;
+    for (const word of bucket) {
+      let k = 1;
+      while (k < word.length && (text.charCodeAt(from + k) | 0x20) === word.charCodeAt(k)) k += 1;
+      if (k === word.length) return true;
+    }
+    return false;
+  }
+}
+
+/** True when the ASCII-letter word right before the space that precedes `start` is in `words`. */
+function isWordBefore(text: string, start: number, words: AsciiWordSet): boolean {
+  if (text.charCodeAt(start - 1) !== 0x20) return false;
+  let from = start - 1;
+  while (from > 0 && isAsciiLetter(text.charCodeAt(from - 1))) from -= 1;
+  return from < start - 1 && words.hasRange(text, from, start - 1);
+}
+
+/** QUALIFIER_BEFORE at `start`: the qualifier and its length, or null. */
+export function qualifierBefore(text: string, start: number): RegExpExecArray | null {
+  if (!isWordBefore(text, start, QUALIFIER_WORDS)) return null;
+  return QUALIFIER_BEFORE.exec(text.slice(Math.max(0, start - 24), start));
+}
+
+/** CURRENCY_BEFORE on the 48 characters before `start`. */
+export function currencyBefore(text: string, start: number): RegExpExecArray | null {
+  const last = text.charCodeAt(start - 1) === 0x20 ? start - 2 : start - 1;
+  if (last < 0) return null;
+  const code = text.charCodeAt(last);
+  if (!CURRENCY_SIGN_CODES.has(code) && !(code >= 0x41 && code <= 0x5a)) return null;
+  return CURRENCY_BEFORE.exec(text.slice(Math.max(0, start - 48), start));
+}
+
+/** YEAR_PREPOSITION_BEFORE on the 48 characters before `start`. */
+export function yearPrepositionBefore(text: string, start: number): RegExpExecArray | null {
+  if (!isWordBefore(text, start, PREPOSITION_WORDS)) return null;
+  return YEAR_PREPOSITION_BEFORE.exec(text.slice(Math.max(0, start - 48), start));
+}
+
+const QUALIFIER_WORDS = new AsciiWordSet(QUALIFIER_LAST_WORDS);
+const PREPOSITION_WORDS = new AsciiWordSet(YEAR_PREPOSITIONS);
+const LEAD_WORDS = new AsciiWordSet(DURATION_LEADS);
+const RANGE_WORDS = new AsciiWordSet(['and', 'or']);
+
+/** YEAR_RANGE_BEFORE on the 48 characters before `start`: `between 2019 and 2023`. */
+export function yearRangeBefore(text: string, start: number): boolean {
+  if (!isWordBefore(text, start, RANGE_WORDS)) return false;
+  return YEAR_RANGE_BEFORE.test(text.slice(Math.max(0, start - 48), start));
+}
+
+/** DURATION_LEAD_BEFORE on the 48 characters before `start`. */
+export function durationLeadBefore(text: string, start: number): RegExpExecArray | null {
+  if (!isWordBefore(text, start, LEAD_WORDS)) return null;
+  return DURATION_LEAD_BEFORE.exec(text.slice(Math.max(0, start - 48), start));
+}
