@@ -1,7 +1,6 @@
+import { isWordUnitAt } from './figure-text.ts';
 import type { CitationUse, Paragraph } from './types.ts';
 
-// The text is tidied first, so at most one space precedes a bracket; it goes with the citation.
-const BRACKET = / ?\[([^[\]]*)\]/g;
 const CITATION_LIST = /^\s*[0-9A-Fa-f]{8,64}(?:(?:\s*,\s*|\s+)[0-9A-Fa-f]{8,64})*\s*$/;
 const HEX_ID = /[0-9A-Fa-f]{8,64}/g;
 
@@ -25,14 +24,42 @@ export function tidyWhitespace(text: string): string {
  */
 export function extractCitations(paragraph: string): CitedText {
   const text = tidyWhitespace(paragraph);
-  if (!text.includes('[')) return { text, marks: [] }; // tidy text stays tidy
+  let open = text.indexOf('[');
+  if (open === -1) return { text, marks: [] }; // tidy text stays tidy
+  // The brackets as ` ?\[([^[\]]*)\]` finds them, left to right: from a `[` to the next `]` with no `[` between,
+  // taking one space before the `[` along.
   const marks: string[] = [];
-  const stripped = text.replace(BRACKET, (bracket: string, inner: string, offset: number) => {
-    if (!CITATION_LIST.test(inner)) return bracket;
-    for (const id of inner.match(HEX_ID) ?? []) marks.push(id.toLowerCase());
-    return /[\p{L}\p{N}]/u.test(text.charAt(offset + bracket.length)) ? ' ' : '';
-  });
-  return { text: tidyWhitespace(stripped), marks };
+  let stripped = '';
+  let copied = 0;
+  let searched = 0;
+  while (open !== -1) {
+    const close = nextBracket(text, open + 1);
+    if (close === -1) break;
+    if (text.charCodeAt(close) === 0x5b) {
+      open = close;
+      continue;
+    }
+    const inner = text.slice(open + 1, close);
+    if (CITATION_LIST.test(inner)) {
+      const start = open > searched && text.charCodeAt(open - 1) === 0x20 ? open - 1 : open;
+      for (const id of inner.match(HEX_ID) ?? []) marks.push(id.toLowerCase());
+      stripped += text.slice(copied, start) + (isWordUnitAt(text, close + 1) ? ' ' : '');
+      copied = close + 1;
+    }
+    searched = close + 1;
+    open = text.indexOf('[', searched);
+  }
+  if (copied === 0) return { text, marks };
+  return { text: tidyWhitespace(stripped + text.slice(copied)), marks };
+}
+
+/** The index of the first `[` or `]` from `from` on, or -1. */
+function nextBracket(text: string, from: number): number {
+  for (let i = from; i < text.length; i += 1) {
+    const code = text.charCodeAt(i);
+    if (code === 0x5b || code === 0x5d) return i;
+  }
+  return -1;
 }
 
 /** Each id once, in order of first use. */

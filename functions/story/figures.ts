@@ -30,9 +30,9 @@ import {
 } from './figure-words.ts';
 import type { Figure, FigureKind, Paragraph, Qualifier } from './types.ts';
 
-// One pass over the text's char codes finds the numbers (`887,000`, `80.3`, `2035`) and the places where a
-// number word can end (`five years`); only there do the sticky (`y`) patterns below run, each at a fixed
-// offset of the whole text, so no slice is made per number. No pattern nests quantifiers: a 1 MiB
+// Two scans find the numbers (`887,000`, `80.3`, `2035`: their digits) and the places where a number word
+// can end before a unit (`five years`); only there do the sticky (`y`) patterns below run, each at a fixed
+// offset of the whole text, and the numbers are read from char codes, so no slice is made per number. No pattern nests quantifiers: a 1 MiB
 // line costs linear time.
 
 /** A time unit or `percent` word: where a number-word figure (`five years`, `ten per cent`) can end. */
@@ -66,6 +66,14 @@ const TIME_UNITS = new Set(
     unit.endsWith('?') ? [unit.slice(0, -2), unit.slice(0, -1)] : [unit],
   ),
 );
+/** The next ASCII digit: where a number starts. */
+const NEXT_DIGIT = /[0-9]/g;
+/**
+ * A word that may end a number word, a space or hyphen, and a first letter of a time unit or `percent`:
+ * where NUMBER_WORD_UNIT can start a figure. `ix`, `even`, `teen` and `ty` stand for `six`, `seven`, `-teen`
+ * and `-ty` also when the `s` is consumed as a unit's first letter, or spelt `ſ`, which the `iu` patterns read as `s`.
+ */
+const NUMBER_WORD_END = /(?:one|two|three|four|five|ix|even|eight|nine|ten|twelve|teen|ty)[ -][ymwdhscpſ]/gi;
 const NUMBER_WORD_SET = new AsciiWordSet(Object.keys(NUMBER_WORDS));
 
 interface FigureSpan {
@@ -99,28 +107,29 @@ export function extractFigures(paragraphs: readonly Paragraph[]): Figure[] {
 /** The figure spans of one paragraph's text, in order, none overlapping. */
 export function findFigureSpans(text: string): FigureSpan[] {
   const spans: FigureSpan[] = [];
-  let wordSpans: FigureSpan[] | null = null;
-  let resume = 0; // a number starts at a digit after the last number or figure
-  const length = text.length;
-  for (let i = 0; i < length; i += 1) {
-    const code = text.charCodeAt(i);
-    if (code > 0x39) continue; // letters, most of the text
-    if (code >= 0x30) {
-      if (i < resume) continue;
-      const end = numberEnd(text, i);
-      const span = readNumberFigure(text, i, end);
-      resume = span && span.end > end ? span.end : end;
-      if (span) spans.push(span);
-    } else if ((code === 0x20 || code === 0x2d) && i >= 3 && mayStartNumberWordUnit(text.charCodeAt(i + 1))) {
-      // A number word may end here and a time unit or `percent` follow (`five years`, `ten per cent`).
-      const span = mayEndNumberWord(text, i + 1) ? readNumberWordAt(text, i + 1) : null;
-      if (span) {
-        wordSpans ??= [];
-        wordSpans.push(span);
-      }
-    }
+  NEXT_DIGIT.lastIndex = 0;
+  while (NEXT_DIGIT.test(text)) {
+    const start = NEXT_DIGIT.lastIndex - 1;
+    const end = numberEnd(text, start);
+    const span = readNumberFigure(text, start, end);
+    NEXT_DIGIT.lastIndex = span && span.end > end ? span.end : end;
+    if (span) spans.push(span);
   }
-  return wordSpans === null ? spans : mergeSpans(spans, wordSpans);
+  const wordSpans = findNumberWordSpans(text);
+  return wordSpans.length === 0 ? spans : mergeSpans(spans, wordSpans);
+}
+
+/** The number-word figures (`five years`, `ten per cent`): a time unit or `percent` right after a number word. */
+function findNumberWordSpans(text: string): FigureSpan[] {
+  const spans: FigureSpan[] = [];
+  NUMBER_WORD_END.lastIndex = 0;
+  while (NUMBER_WORD_END.test(text)) {
+    const at = NUMBER_WORD_END.lastIndex - 1; // where the unit starts
+    if (!mayStartNumberWordUnit(text.charCodeAt(at)) || !mayEndNumberWord(text, at)) continue;
+    const span = readNumberWordAt(text, at);
+    if (span) spans.push(span);
+  }
+  return spans;
 }
 
 /** The number-word figure whose unit starts at `at`, or null. */

@@ -9,7 +9,8 @@ export type TimestampResult = { ok: true; iso: string } | { ok: false; reason: s
  * as `Date.toISOString()` with the fraction truncated to milliseconds, or the reason it is not a real time.
  */
 export function parseTimestamp(text: string): TimestampResult {
-  const match = TIMESTAMP_PATTERN.exec(text);
+  const first = text.charCodeAt(0);
+  const match = first >= 0x30 && first <= 0x39 ? TIMESTAMP_PATTERN.exec(text) : null; // a title rarely starts with a digit
   if (!match) {
     return { ok: false, reason: 'expected a timestamp like 2024-07-05 15:33:01 or 2024-07-05T15:33:01Z' };
   }
