@@ -6,6 +6,7 @@ import {
   QUALIFIER_LAST_WORDS,
   YEAR_PREPOSITIONS,
 } from './figure-words.ts';
+import { QUALIFIERS, type Qualifier } from './types.ts';
 
 // What stands right before a number: character classes read from char codes, and the `…_BEFORE` patterns.
 // Each pattern is `$`-anchored on a short slice that ends at the number, which V8 tries at every offset
@@ -15,8 +16,6 @@ import {
 
 const QUALIFIER_BEFORE =
   /(?<![\p{L}\p{N}])(over|more than|nearly|almost|about|around|approximately|up to|at least|less than|under) $/iu;
-const YEAR_PREPOSITION_BEFORE =
-  /(?<![\p{L}\p{N}])(in|by|since|from|until|till|to|for|into|within|before|after|during|through|throughout|between|beyond|towards?|of|circa) $/iu;
 const YEAR_RANGE_BEFORE = /(?<![\p{L}\p{N}])(?:between|from) \d{4} (?:and|or) $/iu;
 const DURATION_LEAD_BEFORE =
   /(?<![\p{L}\p{N}])((?:the )?(?:next|past|last|previous|coming|following|first|final|recent) )$/iu;
@@ -166,36 +165,80 @@ export class AsciiWordSet {
   }
 }
 
-/** True when the ASCII-letter word right before the space that precedes `start` is in `words`. */
-function isWordBefore(text: string, start: number, words: AsciiWordSet): boolean {
-  if (text.charCodeAt(start - 1) !== 0x20) return false;
+/** A qualifier before a number or its currency sign, and the length it adds to the figure's text. */
+export interface QualifierBefore {
+  qualifier: Qualifier;
+  length: number;
+}
+
+/** A currency sign or code before a number (`$`, `HK$`, `€ `, `USD`), and the length it adds. */
+export interface CurrencyBefore {
+  sign: string;
+  length: number;
+}
+
+/** The start of the ASCII-letter word right before the space that precedes `start`, or -1 when there is none. */
+function wordStartBefore(text: string, start: number): number {
+  if (text.charCodeAt(start - 1) !== 0x20) return -1;
   let from = start - 1;
   while (from > 0 && isAsciiLetter(text.charCodeAt(from - 1))) from -= 1;
-  return from < start - 1 && words.hasRange(text, from, start - 1);
+  return from < start - 1 ? from : -1;
+}
+
+/** True when the ASCII-letter word right before the space that precedes `start` is in `words`. */
+function isWordBefore(text: string, start: number, words: AsciiWordSet): boolean {
+  const from = wordStartBefore(text, start);
+  return from !== -1 && words.hasRange(text, from, start - 1);
+}
+
+/** `(?<![\p{L}\p{N}])` at `index` fails: the code point that ends there is a letter or digit. */
+function isWordCodePointBefore(text: string, index: number): boolean {
+  if (index <= 0) return false;
+  const code = text.charCodeAt(index - 1);
+  if (code < 0x80) return isAsciiLetter(code) || isDigitCode(code);
+  return LETTER_OR_DIGIT.test(codePointAround(text, index - 1));
 }
 
 /** QUALIFIER_BEFORE at `start`: the qualifier and its length, or null. */
-export function qualifierBefore(text: string, start: number): RegExpExecArray | null {
-  if (!isWordBefore(text, start, QUALIFIER_WORDS)) return null;
-  return QUALIFIER_BEFORE.exec(text.slice(Math.max(0, start - 24), start));
+export function qualifierBefore(text: string, start: number): QualifierBefore | null {
+  const from = wordStartBefore(text, start);
+  if (from === -1 || !QUALIFIER_WORDS.hasRange(text, from, start - 1)) return null;
+  if (ONE_WORD_QUALIFIERS.hasRange(text, from, start - 1)) {
+    // The pattern's match is this word and the space, unless a letter or digit comes right before it.
+    if (isWordCodePointBefore(text, from)) return null;
+    return { qualifier: text.slice(from, start - 1).toLowerCase() as Qualifier, length: start - from };
+  }
+  const match = QUALIFIER_BEFORE.exec(text.slice(Math.max(0, start - 24), start));
+  if (!match) return null;
+  const qualifier = (match[1] ?? '').toLowerCase().replace(/\s+/g, ' ') as Qualifier;
+  return { qualifier, length: match[0].length };
 }
 
 /** CURRENCY_BEFORE on the 48 characters before `start`. */
-export function currencyBefore(text: string, start: number): RegExpExecArray | null {
+export function currencyBefore(text: string, start: number): CurrencyBefore | null {
   const last = text.charCodeAt(start - 1) === 0x20 ? start - 2 : start - 1;
   if (last < 0) return null;
   const code = text.charCodeAt(last);
-  if (!CURRENCY_SIGN_CODES.has(code) && !(code >= 0x41 && code <= 0x5a)) return null;
-  return CURRENCY_BEFORE.exec(text.slice(Math.max(0, start - 48), start));
+  if (code !== 0x24 && code >= 0x80 && CURRENCY_SIGN_CODES.has(code)) {
+    // A one-character sign (`€`, `£`, `¥`, `₹`, `₩`) stands alone unless a letter or digit precedes it.
+    if (isWordCodePointBefore(text, last)) return null;
+    return { sign: text.charAt(last), length: start - last };
+  }
+  if (code !== 0x24 && !(code >= 0x41 && code <= 0x5a)) return null;
+  const match = CURRENCY_BEFORE.exec(text.slice(Math.max(0, start - 48), start));
+  return match ? { sign: match[1] ?? '', length: match[0].length } : null;
 }
 
-/** YEAR_PREPOSITION_BEFORE on the 48 characters before `start`. */
-export function yearPrepositionBefore(text: string, start: number): RegExpExecArray | null {
-  if (!isWordBefore(text, start, PREPOSITION_WORDS)) return null;
-  return YEAR_PREPOSITION_BEFORE.exec(text.slice(Math.max(0, start - 48), start));
+/** YEAR_PREPOSITION_BEFORE at `start`: the length of the preposition and its space, or 0 when there is none. */
+export function yearPrepositionBefore(text: string, start: number): number {
+  // Every preposition is one word: the pattern matches it and the space unless a letter or digit comes before.
+  const from = wordStartBefore(text, start);
+  if (from === -1 || !PREPOSITION_WORDS.hasRange(text, from, start - 1)) return 0;
+  return isWordCodePointBefore(text, from) ? 0 : start - from;
 }
 
 const QUALIFIER_WORDS = new AsciiWordSet(QUALIFIER_LAST_WORDS);
+const ONE_WORD_QUALIFIERS = new AsciiWordSet(QUALIFIERS.filter((qualifier) => !qualifier.includes(' ')));
 const PREPOSITION_WORDS = new AsciiWordSet(YEAR_PREPOSITIONS);
 const LEAD_WORDS = new AsciiWordSet(DURATION_LEADS);
 const RANGE_WORDS = new AsciiWordSet(['and', 'or']);

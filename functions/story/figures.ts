@@ -206,8 +206,8 @@ function readNumberFigure(text: string, start: number, end: number): FigureSpan 
   if (!Number.isFinite(value)) return null;
 
   if (currency) {
-    const lead = start - currency[0].length;
-    const sign = currency[1] ?? '';
+    const lead = start - currency.length;
+    const sign = currency.sign;
     return withQualifier(text, lead, {
       end: restAt,
       value,
@@ -258,11 +258,11 @@ function readNumberFigure(text: string, start: number, end: number): FigureSpan 
     isDigitCode(text.charCodeAt(start + 1)) &&
     isDigitCode(text.charCodeAt(start + 2)) &&
     isDigitCode(text.charCodeAt(start + 3));
-  const preposition = bare ? yearPrepositionBefore(text, start) : null;
+  const preposition = bare ? yearPrepositionBefore(text, start) : 0;
   const noun = next === 0x20 ? readCountedNoun(text, restAt, end + LOOK_AHEAD) : null;
-  if (preposition && (noun === null || (value >= 1900 && value <= 2100))) {
+  if (preposition > 0 && (noun === null || (value >= 1900 && value <= 2100))) {
     if (value < 1000 || value > 2999) return null;
-    return { start: start - preposition[0].length, end, value, kind: 'year', unit: 'year', qualifier: null };
+    return { start: start - preposition, end, value, kind: 'year', unit: 'year', qualifier: null };
   }
   if (bare && value >= 1000 && value <= 2999 && yearRangeBefore(text, start)) {
     return { start, end, value, kind: 'year', unit: 'year', qualifier: null }; // between 2019 and 2023
@@ -304,8 +304,7 @@ function withQualifier(
   const { end, value, kind, unit } = figure;
   const qualifier = qualifierBefore(text, start);
   if (!qualifier) return { start, end, value, kind, unit, qualifier: null };
-  const word = (qualifier[1] ?? '').toLowerCase().replace(/\s+/g, ' ') as Qualifier;
-  return { start: start - qualifier[0].length, end, value, kind, unit, qualifier: word };
+  return { start: start - qualifier.length, end, value, kind, unit, qualifier: qualifier.qualifier };
 }
 
 /** True when the number is glued into a token: `G20`, `COVID-19`, `3:30`, `24/7`, `[2024]`, `1.2.3`. */
