@@ -1,4 +1,4 @@
-import { isAsciiLetter, isDigitCode } from './figure-text.ts';
+import { AsciiWordSet, isAsciiLetter, isDigitCode } from './figure-text.ts';
 import { SCALE_EXPONENTS } from './figure-words.ts';
 
 // A number as written (`887,000`, `80.3`), its scale (` billion`, `bn`, `k`) and its value.
@@ -7,6 +7,8 @@ const SCALE_WORD = /[ -](thousand|million|billion|trillion)(?![\p{L}\p{N}])/iuy;
 const SCALE_SPACED_ABBREVIATION = / (mn|mln|bn|bln|tn|trn|trln)(?![\p{L}\p{N}])/uy;
 const SCALE_SUFFIX = /(k|K|m|M|mn|mln|bn|Bn|BN|bln|tn|Tn|TN|trn|trln)(?![\p{L}\p{N}])/uy;
 const SCALE_SUFFIX_MONEY = /(k|K|m|M|mn|mln|bn|Bn|BN|bln|b|B|tn|Tn|TN|trn|trln|t|T)(?![\p{L}\p{N}])/uy;
+const SCALE_WORDS = new AsciiWordSet(['thousand', 'million', 'billion', 'trillion']);
+const SPACED_ABBREVIATIONS = new Set(['mn', 'mln', 'bn', 'bln', 'tn', 'trn', 'trln']);
 const POWERS_OF_TEN = Array.from({ length: 23 }, (_, exponent) => 10 ** exponent);
 
 /** A scale word or suffix after a number: its length in the text and its power of ten. */
@@ -61,9 +63,21 @@ export function readScale(text: string, end: number, isMoney: boolean): Scale {
   const code = text.charCodeAt(end);
   let match: RegExpExecArray | null = null;
   if (code === 0x20 || code === 0x2d) {
-    // Every scale word and abbreviation starts with b, m, t (or B, M, T: the words are read in any case).
-    const first = text.charCodeAt(end + 1) | 0x20;
-    if (first !== 0x62 && first !== 0x6d && first !== 0x74) return NO_SCALE;
+    // The word after the space or hyphen, when it is ASCII up to a character that is not a letter or digit,
+    // is a scale word (any case) or a spaced abbreviation (as written), or no scale; else the patterns read it.
+    const from = end + 1;
+    let to = from;
+    while (isAsciiLetter(text.charCodeAt(to))) to += 1;
+    const stop = text.charCodeAt(to);
+    if (to === from || isDigitCode(stop)) return NO_SCALE;
+    if (stop < 0x80) {
+      if (SCALE_WORDS.hasRange(text, from, to))
+        return { length: to - end, exponent: SCALE_EXPONENTS[text.slice(from, to).toLowerCase()] ?? 0 };
+      const word = code === 0x20 && to - from <= 4 ? text.slice(from, to) : '';
+      return SPACED_ABBREVIATIONS.has(word)
+        ? { length: to - end, exponent: SCALE_EXPONENTS[word] ?? 0 }
+        : NO_SCALE;
+    }
     SCALE_WORD.lastIndex = end;
     match = SCALE_WORD.exec(text);
     if (!match && code === 0x20) {

@@ -116,13 +116,20 @@ export function isPartOfName(text: string, start: number): boolean {
   if (text.charCodeAt(start - 1) !== 0x20) return false;
   const limit = Math.max(0, start - 48);
   let from = start - 1;
-  let mayHaveUpper = false;
+  let upper = false;
+  let outside = false;
   while (from > limit && isNameCharAt(text, from - 1)) {
     from -= 1;
     const code = text.charCodeAt(from);
-    if (code >= 0x80 || (code >= 0x41 && code <= 0x5a)) mayHaveUpper = true;
+    if (code >= 0x80) outside = true;
+    else if (code >= 0x41 && code <= 0x5a) upper = true;
   }
-  if (!mayHaveUpper || from === start - 1 || !isLetterAt(text, from)) return false;
+  if ((!upper && !outside) || from === start - 1 || !isLetterAt(text, from)) return false;
+  if (!outside) {
+    // An ASCII word with a capital: a name unless it ends in 's or is a function word.
+    if (text.charCodeAt(start - 2) === 0x73 && text.charCodeAt(start - 3) === 0x27) return false;
+    return !FUNCTION_WORD_SET.hasRange(text, from, start - 1);
+  }
   const word = text.slice(from, start - 1);
   if (!UPPER.test(word)) return false;
   if (/['’]s$/u.test(word)) return false; // China's 5 largest banks
@@ -237,6 +244,7 @@ export function yearPrepositionBefore(text: string, start: number): number {
   return isWordCodePointBefore(text, from) ? 0 : start - from;
 }
 
+const FUNCTION_WORD_SET = new AsciiWordSet(FUNCTION_WORDS);
 const QUALIFIER_WORDS = new AsciiWordSet(QUALIFIER_LAST_WORDS);
 const ONE_WORD_QUALIFIERS = new AsciiWordSet(QUALIFIERS.filter((qualifier) => !qualifier.includes(' ')));
 const PREPOSITION_WORDS = new AsciiWordSet(YEAR_PREPOSITIONS);

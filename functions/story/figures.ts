@@ -224,10 +224,9 @@ function readNumberFigure(text: string, start: number, end: number): FigureSpan 
   const next = text.charCodeAt(restAt);
   const word = next === 0x20 || next === 0x2d ? wordAfter(text, restAt + 1) : null;
   if (next === 0x25 || (next | 0x20) === 0x70 || (next === 0x20 && mayStartPercent(text, restAt + 1))) {
-    PERCENT_AFTER.lastIndex = restAt;
-    const percent = PERCENT_AFTER.exec(text);
-    if (percent) {
-      const percentEnd = restAt + percent[0].length;
+    const percentLength = percentAfter(text, restAt);
+    if (percentLength > 0) {
+      const percentEnd = restAt + percentLength;
       return withQualifier(text, signedStart, {
         end: percentEnd,
         value: signedValue,
@@ -247,9 +246,8 @@ function readNumberFigure(text: string, start: number, end: number): FigureSpan 
   }
   if (isPartOfName(text, start)) return null; // Windows 11, Boeing 737, Euro 2024
   if (word !== null && (word.outside || TIME_UNITS.has(word.text.toLowerCase()))) {
-    TIME_UNIT_AFTER.lastIndex = restAt;
-    const time = TIME_UNIT_AFTER.exec(text);
-    if (time) return readDuration(text, start, restAt + time[0].length, value, time[1] ?? '');
+    const unit = word.outside ? timeUnitByPattern(text, restAt) : timeUnitOf(text, restAt, word.text);
+    if (unit !== null) return readDuration(text, start, restAt + 1 + unit.length, value, unit);
   }
 
   const bare =
@@ -339,6 +337,28 @@ function wordAfter(text: string, at: number): WordAfter {
   let end = at;
   while (isAsciiLetter(text.charCodeAt(end))) end += 1;
   return { text: text.slice(at, end), outside: text.charCodeAt(end) >= 0x80 };
+}
+
+/** PERCENT_AFTER at `at`: the length of `%`, ` %`, `pc`, ` percent` …, or 0. */
+function percentAfter(text: string, at: number): number {
+  const code = text.charCodeAt(at);
+  if (code === 0x25) return 1;
+  if (code === 0x20 && text.charCodeAt(at + 1) === 0x25) return 2;
+  PERCENT_AFTER.lastIndex = at;
+  return PERCENT_AFTER.exec(text)?.[0].length ?? 0;
+}
+
+/** TIME_UNIT_AFTER at `at` for an ASCII unit word (a time unit in any case) after the space or hyphen. */
+function timeUnitOf(text: string, at: number, word: string): string | null {
+  const after = at + 1 + word.length;
+  if (isDigitCode(text.charCodeAt(after)) || text.startsWith('-old', after)) return null;
+  return word;
+}
+
+/** TIME_UNIT_AFTER at `at`: the unit word as written, or null. */
+function timeUnitByPattern(text: string, at: number): string | null {
+  TIME_UNIT_AFTER.lastIndex = at;
+  return TIME_UNIT_AFTER.exec(text)?.[1] ?? null;
 }
 
 /** `%` or `p`/`P` at `index`: after a space, PERCENT_AFTER can match only there. */
