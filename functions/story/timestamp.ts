@@ -21,12 +21,13 @@ export function parseTimestamp(text: string): TimestampResult {
   if ((match[4] === 'T' || match[4] === 't') && zulu === undefined && sign === undefined) {
     return { ok: false, reason: 'an ISO timestamp with T needs Z or an offset such as +08:00' };
   }
-  const year = Number(match[1]);
-  const month = Number(match[2]);
-  const day = Number(match[3]);
-  const hour = Number(match[5]);
-  const minute = Number(match[6]);
-  const second = Number(match[7]);
+  // The pattern is anchored: the fields stand at fixed offsets (YYYY-MM-DD HH:MM:SS).
+  const year = digitsAt(text, 0, 4);
+  const month = digitsAt(text, 5, 2);
+  const day = digitsAt(text, 8, 2);
+  const hour = digitsAt(text, 11, 2);
+  const minute = digitsAt(text, 14, 2);
+  const second = digitsAt(text, 17, 2);
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) {
     return { ok: false, reason: `${match[1]}-${match[2]}-${match[3]} is not a date that exists` };
   }
@@ -36,18 +37,27 @@ export function parseTimestamp(text: string): TimestampResult {
   const offsetMinutes = Number(match[12] ?? '0');
   if (offsetHours > 23 || offsetMinutes > 59) return { ok: false, reason: 'the UTC offset is out of range' };
   const offset = (sign === '-' ? -1 : 1) * (offsetHours * 60 + offsetMinutes);
-  const millis = Number(fraction.padEnd(3, '0').slice(0, 3));
+  const millis = fraction.padEnd(3, '0').slice(0, 3);
+  if (offset === 0) {
+    // A real UTC date and time of a 4-digit year: toISOString would write these same fields.
+    return { ok: true, iso: `${text.slice(0, 10)}T${text.slice(11, 19)}.${millis}Z` };
+  }
   if (year >= 100) {
-    return {
-      ok: true,
-      iso: new Date(Date.UTC(year, month - 1, day, hour, minute - offset, second, millis)).toISOString(),
-    };
+    const instant = Date.UTC(year, month - 1, day, hour, minute - offset, second, Number(millis));
+    return { ok: true, iso: new Date(instant).toISOString() };
   }
   // Date.UTC reads years 0-99 as 1900-1999; setUTCFullYear takes them as written.
   const date = new Date(0);
   date.setUTCFullYear(year, month - 1, day);
-  date.setUTCHours(hour, minute - offset, second, millis);
+  date.setUTCHours(hour, minute - offset, second, Number(millis));
   return { ok: true, iso: date.toISOString() };
+}
+
+/** The decimal value of `count` ASCII digits at `at`. */
+function digitsAt(text: string, at: number, count: number): number {
+  let value = 0;
+  for (let i = at; i < at + count; i += 1) value = value * 10 + text.charCodeAt(i) - 0x30;
+  return value;
 }
 
 function daysInMonth(year: number, month: number): number {
