@@ -148,20 +148,21 @@ function isNameCharAt(text: string, index: number): boolean {
  * hold ASCII letters, digits, `&`, `'` or `-` only, compared case-insensitively.
  */
 export class AsciiWordSet {
-  private readonly buckets = new Map<number, string[]>();
+  /** The words by length and first letter: `length * 128 + first code`. */
+  private readonly buckets: (string[] | undefined)[] = [];
 
   constructor(words: Iterable<string>) {
     for (const word of words) {
       const key = word.length * 128 + word.charCodeAt(0);
-      const bucket = this.buckets.get(key);
+      const bucket = this.buckets[key];
       if (bucket) bucket.push(word);
-      else this.buckets.set(key, [word]);
+      else this.buckets[key] = [word];
     }
   }
 
   /** True when `text` from `from` to `to` spells one of the words, in any case. */
   hasRange(text: string, from: number, to: number): boolean {
-    const bucket = this.buckets.get((to - from) * 128 + (text.charCodeAt(from) | 0x20));
+    const bucket = this.buckets[(to - from) * 128 + (text.charCodeAt(from) | 0x20)];
     if (bucket === undefined) return false;
     for (const word of bucket) {
       let k = 1;

@@ -69,11 +69,10 @@ const TIME_UNITS = new Set(
 /** The next ASCII digit: where a number starts. */
 const NEXT_DIGIT = /[0-9]/g;
 /**
- * A word that may end a number word, a space or hyphen, and a first letter of a time unit or `percent`:
- * where NUMBER_WORD_UNIT can start a figure. `ix`, `even`, `teen` and `ty` stand for `six`, `seven`, `-teen`
- * and `-ty` also when the `s` is consumed as a unit's first letter, or spelt `ſ`, which the `iu` patterns read as `s`.
+ * A space or hyphen and the start of a time unit or `percent`: where NUMBER_WORD_UNIT can start a figure.
+ * The `s` of `seconds` may be `ſ`, which the `iu` patterns read as `s`; no other letter of a unit's start can.
  */
-const NUMBER_WORD_END = /(?:one|two|three|four|five|ix|even|eight|nine|ten|twelve|teen|ty)[ -][ymwdhscpſ]/gi;
+const UNIT_START = /[ -](?:year|month|week|day|hour|minute|[sſ]econd|decade|centur|per ?cent)/gi;
 const NUMBER_WORD_SET = new AsciiWordSet(Object.keys(NUMBER_WORDS));
 
 interface FigureSpan {
@@ -122,9 +121,9 @@ export function findFigureSpans(text: string): FigureSpan[] {
 /** The number-word figures (`five years`, `ten per cent`): a time unit or `percent` right after a number word. */
 function findNumberWordSpans(text: string): FigureSpan[] {
   const spans: FigureSpan[] = [];
-  NUMBER_WORD_END.lastIndex = 0;
-  while (NUMBER_WORD_END.test(text)) {
-    const at = NUMBER_WORD_END.lastIndex - 1; // where the unit starts
+  UNIT_START.lastIndex = 0;
+  for (let match = UNIT_START.exec(text); match; match = UNIT_START.exec(text)) {
+    const at = match.index + 1; // where the unit starts, after the space or hyphen
     if (!mayStartNumberWordUnit(text.charCodeAt(at)) || !mayEndNumberWord(text, at)) continue;
     const span = readNumberWordAt(text, at);
     if (span) spans.push(span);
