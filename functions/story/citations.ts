@@ -3,6 +3,8 @@ import type { CitationUse, Paragraph } from './types.ts';
 
 const CITATION_LIST = /^\s*[0-9A-Fa-f]{8,64}(?:(?:\s*,\s*|\s+)[0-9A-Fa-f]{8,64})*\s*$/;
 const HEX_ID = /[0-9A-Fa-f]{8,64}/g;
+/** Two spaces, or any whitespace (`\s`) but a space. */
+const UNTIDY = /[\t-\r\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]| {2}/;
 
 /** A body paragraph with its citation brackets taken out. */
 export interface CitedText {
@@ -14,6 +16,9 @@ export interface CitedText {
 
 /** Collapses whitespace runs (Unicode spaces included) to one space and trims. */
 export function tidyWhitespace(text: string): string {
+  const last = text.length - 1;
+  // Most text is tidy already: no two spaces, no other whitespace, no space at either end.
+  if (!UNTIDY.test(text) && text.charCodeAt(0) !== 0x20 && text.charCodeAt(last) !== 0x20) return text;
   // Only runs that are not already a single space are replaced, so tidy text passes through untouched.
   return text.replace(/\s{2,}|[^\S ]/g, ' ').trim();
 }
