@@ -1,31 +1,22 @@
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BUCKET, TABLE } from '../../functions/store/table-definition.ts';
 import { DEFAULT_SETTINGS } from '../../infra/settings.ts';
 import { API_TIMEOUT, INGEST_TIMEOUT } from '../../infra/storyfeed-stack.ts';
 import {
   arnOf,
+  describeSynthesized,
   logicalIdOf,
   normaliseStatements,
   objectsOf,
   refOf,
-  resourceIn,
   roleStatements,
   type SynthesizedStoryfeed,
-  type TemplateResource,
 } from './synthesize-storyfeed.ts';
 
 /** Registers the functions and their rights assertions on the synthesized default stack (one synth per test file). */
 export function describeCompute(getSynth: () => SynthesizedStoryfeed): void {
-  let synth: SynthesizedStoryfeed;
-  const resourceOf = (type: string, logicalId: string): TemplateResource =>
-    resourceIn(synth.template, type, logicalId);
-
-  describe('functions and their rights', () => {
-    beforeAll(() => {
-      synth = getSynth();
-    });
-
+  describeSynthesized('functions and their rights', getSynth, (stack) => {
     describe('functions', () => {
       const newestNodeRuntime = (): string => {
         const versions = Object.values(lambda.Runtime)
@@ -37,12 +28,12 @@ export function describeCompute(getSynth: () => SynthesizedStoryfeed): void {
       };
 
       it.each([
-        ['ingest', () => synth.stack.ingest, INGEST_TIMEOUT.toSeconds(), 512],
-        ['API', () => synth.stack.api, API_TIMEOUT.toSeconds(), 1024],
+        ['ingest', () => stack.synth.stack.ingest, INGEST_TIMEOUT.toSeconds(), 512],
+        ['API', () => stack.synth.stack.api, API_TIMEOUT.toSeconds(), 1024],
       ])(
         'runs the %s function on arm64, the newest Node.js runtime, its own memory size, without X-Ray unless asked',
         (_, get, timeout, memory) => {
-          const props = resourceOf('AWS::Lambda::Function', logicalIdOf(get().function)).Properties;
+          const props = stack.resourceOf('AWS::Lambda::Function', logicalIdOf(get().function)).Properties;
           expect(props.Architectures).toEqual(['arm64']);
           expect(props.Runtime).toBe(newestNodeRuntime());
           expect(props.TracingConfig).toBeUndefined();
@@ -52,7 +43,7 @@ export function describeCompute(getSynth: () => SynthesizedStoryfeed): void {
           expect(props.MemorySize).toBe(memory);
           expect(props.Role).toEqual(arnOf(get().role));
           expect(props.LoggingConfig).toEqual({ LogGroup: refOf(get().logGroup) });
-          const logGroup = resourceOf('AWS::Logs::LogGroup', logicalIdOf(get().logGroup)).Properties;
+          const logGroup = stack.resourceOf('AWS::Logs::LogGroup', logicalIdOf(get().logGroup)).Properties;
           expect(logGroup.RetentionInDays).toBe(30);
         },
       );
@@ -62,22 +53,22 @@ export function describeCompute(getSynth: () => SynthesizedStoryfeed): void {
           '',
           [
             'https://',
-            { 'Fn::GetAtt': [logicalIdOf(synth.stack.feedApi.distribution as never), 'DomainName'] },
+            { 'Fn::GetAtt': [logicalIdOf(stack.synth.stack.feedApi.distribution as never), 'DomainName'] },
           ],
         ],
       });
 
       it('gives the ingest function its names, the event bus, the CDN base URL and the Powertools settings (WARN), nothing more', () => {
-        const { bucket, table } = synth.stack.storage;
-        const props = resourceOf(
+        const { bucket, table } = stack.synth.stack.storage;
+        const props = stack.resourceOf(
           'AWS::Lambda::Function',
-          logicalIdOf(synth.stack.ingest.function),
+          logicalIdOf(stack.synth.stack.ingest.function),
         ).Properties;
         expect(props.Environment).toEqual({
           Variables: {
             TABLE_NAME: refOf(table),
             BUCKET_NAME: refOf(bucket),
-            EVENT_BUS_NAME: refOf(synth.stack.eventBus),
+            EVENT_BUS_NAME: refOf(stack.synth.stack.eventBus),
             PUBLIC_BASE_URL: cdnBaseUrl(),
             POWERTOOLS_SERVICE_NAME: 'storyfeed-ingest',
             POWERTOOLS_LOG_LEVEL: 'WARN',
@@ -88,8 +79,11 @@ export function describeCompute(getSynth: () => SynthesizedStoryfeed): void {
       });
 
       it('gives the API function a cursor key derived from the stack id, the CDN as PUBLIC_BASE_URL and the IAM lock on /ingest/*; never TRUST_FORWARDED_HOST or a hub unless asked', () => {
-        const { bucket, table } = synth.stack.storage;
-        const props = resourceOf('AWS::Lambda::Function', logicalIdOf(synth.stack.api.function)).Properties;
+        const { bucket, table } = stack.synth.stack.storage;
+        const props = stack.resourceOf(
+          'AWS::Lambda::Function',
+          logicalIdOf(stack.synth.stack.api.function),
+        ).Properties;
         expect(props.Environment).toEqual({
           Variables: {
             TABLE_NAME: refOf(table),
@@ -103,18 +97,18 @@ export function describeCompute(getSynth: () => SynthesizedStoryfeed): void {
             NODE_OPTIONS: '--enable-source-maps',
           },
         });
-        for (const fn of Object.values(synth.template.findResources('AWS::Lambda::Function'))) {
+        for (const fn of Object.values(stack.synth.template.findResources('AWS::Lambda::Function'))) {
           expect(fn.Properties.Environment?.Variables?.TRUST_FORWARDED_HOST).toBeUndefined();
         }
       });
 
       it('feeds the ingest function from the queue, 10 at a time, at most 5 instances at once, with partial batch failures', () => {
-        const mappings = Object.values(synth.template.findResources('AWS::Lambda::EventSourceMapping'));
+        const mappings = Object.values(stack.synth.template.findResources('AWS::Lambda::EventSourceMapping'));
         expect(mappings).toHaveLength(1);
         expect(mappings[0]?.Properties).toEqual({
           BatchSize: 10,
-          EventSourceArn: arnOf(synth.stack.storage.queue),
-          FunctionName: refOf(synth.stack.ingest.function),
+          EventSourceArn: arnOf(stack.synth.stack.storage.queue),
+          FunctionName: refOf(stack.synth.stack.ingest.function),
           FunctionResponseTypes: ['ReportBatchItemFailures'],
           ScalingConfig: { MaximumConcurrency: DEFAULT_SETTINGS.ingestConcurrency },
         });
@@ -124,12 +118,12 @@ export function describeCompute(getSynth: () => SynthesizedStoryfeed): void {
 
     describe('least privilege', () => {
       const tableAndIndex = () => {
-        const table = arnOf(synth.stack.storage.table);
+        const table = arnOf(stack.synth.stack.storage.table);
         return [table, { 'Fn::Join': ['', [table, `/index/${TABLE.indexes.byUpdated.name}`]] }];
       };
       it('lets the ingest function write its logs, consume its queue, read/write table items, read uploads, write only the archive and put events on its bus', () => {
-        const { ingest, storage } = synth.stack;
-        const statements = roleStatements(synth.template, logicalIdOf(ingest.role));
+        const { ingest, storage } = stack.synth.stack;
+        const statements = roleStatements(stack.synth.template, logicalIdOf(ingest.role));
         expect(normaliseStatements(statements)).toEqual(
           normaliseStatements([
             {
@@ -188,15 +182,15 @@ export function describeCompute(getSynth: () => SynthesizedStoryfeed): void {
               Sid: 'PublishStoryEvents',
               Effect: 'Allow',
               Action: 'events:PutEvents',
-              Resource: arnOf(synth.stack.eventBus),
+              Resource: arnOf(stack.synth.stack.eventBus),
             },
           ]),
         );
       });
 
       it('lets the API function write its logs, read the table and index, archive objects and object versions (originals)', () => {
-        const { api, storage } = synth.stack;
-        const statements = roleStatements(synth.template, logicalIdOf(api.role));
+        const { api, storage } = stack.synth.stack;
+        const statements = roleStatements(stack.synth.template, logicalIdOf(api.role));
         expect(normaliseStatements(statements)).toEqual(
           normaliseStatements([
             {
@@ -233,8 +227,8 @@ export function describeCompute(getSynth: () => SynthesizedStoryfeed): void {
       });
 
       it('attaches no managed policy to either role, and only Lambda may assume them', () => {
-        for (const role of [synth.stack.ingest.role, synth.stack.api.role]) {
-          const props = resourceOf('AWS::IAM::Role', logicalIdOf(role)).Properties;
+        for (const role of [stack.synth.stack.ingest.role, stack.synth.stack.api.role]) {
+          const props = stack.resourceOf('AWS::IAM::Role', logicalIdOf(role)).Properties;
           expect(props.ManagedPolicyArns).toBeUndefined();
           expect(props.AssumeRolePolicyDocument).toEqual({
             Version: '2012-10-17',
@@ -246,7 +240,7 @@ export function describeCompute(getSynth: () => SynthesizedStoryfeed): void {
       });
 
       it('has no `*` action and, without tracing, no `*` resource in any IAM policy', () => {
-        for (const policy of Object.values(synth.template.findResources('AWS::IAM::Policy'))) {
+        for (const policy of Object.values(stack.synth.template.findResources('AWS::IAM::Policy'))) {
           for (const statement of policy.Properties.PolicyDocument.Statement as Array<
             Record<string, unknown>
           >) {
@@ -257,11 +251,11 @@ export function describeCompute(getSynth: () => SynthesizedStoryfeed): void {
       });
 
       it('lets API Gateway invoke the API function from this API only, with one permission', () => {
-        const permissions = Object.values(synth.template.findResources('AWS::Lambda::Permission'));
+        const permissions = Object.values(stack.synth.template.findResources('AWS::Lambda::Permission'));
         expect(permissions.map((permission) => permission.Properties)).toEqual([
           {
             Action: 'lambda:InvokeFunction',
-            FunctionName: arnOf(synth.stack.api.function),
+            FunctionName: arnOf(stack.synth.stack.api.function),
             Principal: 'apigateway.amazonaws.com',
             SourceArn: {
               'Fn::Join': [
@@ -274,7 +268,7 @@ export function describeCompute(getSynth: () => SynthesizedStoryfeed): void {
                   ':',
                   { Ref: 'AWS::AccountId' },
                   ':',
-                  refOf(synth.stack.feedApi.httpApi),
+                  refOf(stack.synth.stack.feedApi.httpApi),
                   '/*/*/*',
                 ],
               ],

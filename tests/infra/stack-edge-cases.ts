@@ -1,30 +1,21 @@
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { API_PATHS, CACHE_KEY_QUERY_STRINGS, OPERATOR_CATCH_ALL } from '../../infra/constructs/feed-api.ts';
 import { DEFAULT_SETTINGS } from '../../infra/settings.ts';
 import {
   arnOf,
+  describeSynthesized,
   logicalIdOf,
   refOf,
-  resourceIn,
   type SynthesizedStoryfeed,
-  type TemplateResource,
 } from './synthesize-storyfeed.ts';
 
 /** Registers the HTTP API and CloudFront assertions on the synthesized default stack (one synth per test file). */
 export function describeEdge(getSynth: () => SynthesizedStoryfeed): void {
-  let synth: SynthesizedStoryfeed;
-  const resourceOf = (type: string, logicalId: string): TemplateResource =>
-    resourceIn(synth.template, type, logicalId);
-
-  describe('HTTP API and CloudFront', () => {
-    beforeAll(() => {
-      synth = getSynth();
-    });
-
+  describeSynthesized('HTTP API and CloudFront', getSynth, (stack) => {
     describe('HTTP API', () => {
       it('routes GET and HEAD of every SPEC §3 and §5 path, any method under /ingest/, and $default, to the one API integration', () => {
-        const routes = Object.values(synth.template.findResources('AWS::ApiGatewayV2::Route'));
+        const routes = Object.values(stack.synth.template.findResources('AWS::ApiGatewayV2::Route'));
         const keys = routes.map((route) => route.Properties.RouteKey as string).sort();
         const expected = [
           ...API_PATHS.flatMap((path) => [`GET ${path}`, `HEAD ${path}`]),
@@ -44,13 +35,13 @@ export function describeEdge(getSynth: () => SynthesizedStoryfeed): void {
             '/assets/{file}',
           ]),
         );
-        const integrations = synth.template.findResources('AWS::ApiGatewayV2::Integration');
+        const integrations = stack.synth.template.findResources('AWS::ApiGatewayV2::Integration');
         const [integrationId, integration] = Object.entries(integrations)[0] ?? [];
         expect(Object.keys(integrations)).toHaveLength(1);
         expect(integration?.Properties).toMatchObject({
           IntegrationType: 'AWS_PROXY',
           PayloadFormatVersion: '2.0',
-          IntegrationUri: arnOf(synth.stack.api.function),
+          IntegrationUri: arnOf(stack.synth.stack.api.function),
         });
         for (const route of routes) {
           expect(route.Properties.Target).toEqual({
@@ -60,7 +51,7 @@ export function describeEdge(getSynth: () => SynthesizedStoryfeed): void {
       });
 
       it('requires IAM (SigV4) on the /ingest/* routes, and on nothing else', () => {
-        const routes = Object.values(synth.template.findResources('AWS::ApiGatewayV2::Route'));
+        const routes = Object.values(stack.synth.template.findResources('AWS::ApiGatewayV2::Route'));
         const byAuthorization = (type: string) =>
           routes
             .filter((route) => (route.Properties.AuthorizationType ?? 'NONE') === type)
@@ -77,18 +68,21 @@ export function describeEdge(getSynth: () => SynthesizedStoryfeed): void {
         );
         expect(byAuthorization('NONE')).toHaveLength(routes.length - 5);
         for (const key of byAuthorization('NONE')) expect(key).not.toMatch(/\/ingest\b/);
-        synth.template.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 0);
+        stack.synth.template.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 0);
       });
 
       it('leaves CORS to the function', () => {
-        const api = resourceOf('AWS::ApiGatewayV2::Api', logicalIdOf(synth.stack.feedApi.httpApi)).Properties;
+        const api = stack.resourceOf(
+          'AWS::ApiGatewayV2::Api',
+          logicalIdOf(stack.synth.stack.feedApi.httpApi),
+        ).Properties;
         expect(api.ProtocolType).toBe('HTTP');
         expect(api.CorsConfiguration).toBeUndefined();
       });
 
       it('throttles the $default stage at the default rate and burst and writes JSON access logs', () => {
-        const { feedApi } = synth.stack;
-        const stage = resourceOf('AWS::ApiGatewayV2::Stage', logicalIdOf(feedApi.stage)).Properties;
+        const { feedApi } = stack.synth.stack;
+        const stage = stack.resourceOf('AWS::ApiGatewayV2::Stage', logicalIdOf(feedApi.stage)).Properties;
         expect(stage.StageName).toBe('$default');
         expect(stage.AutoDeploy).toBe(true);
         expect(stage.DefaultRouteSettings).toEqual({
@@ -104,7 +98,7 @@ export function describeEdge(getSynth: () => SynthesizedStoryfeed): void {
           status: '$context.status',
           integrationError: '$context.integrationErrorMessage',
         });
-        const logGroup = resourceOf('AWS::Logs::LogGroup', logicalIdOf(feedApi.accessLogs)).Properties;
+        const logGroup = stack.resourceOf('AWS::Logs::LogGroup', logicalIdOf(feedApi.accessLogs)).Properties;
         expect(logGroup.RetentionInDays).toBe(90);
       });
     });
@@ -112,7 +106,7 @@ export function describeEdge(getSynth: () => SynthesizedStoryfeed): void {
     describe('CloudFront in front of the API (on by default)', () => {
       function distribution(): { logicalId: string; config: Record<string, unknown> } {
         const [entry, ...others] = Object.entries(
-          synth.template.findResources('AWS::CloudFront::Distribution'),
+          stack.synth.template.findResources('AWS::CloudFront::Distribution'),
         );
         if (!entry || others.length > 0) throw new Error('expected one distribution');
         return { logicalId: entry[0], config: entry[1].Properties.DistributionConfig };
@@ -129,7 +123,7 @@ export function describeEdge(getSynth: () => SynthesizedStoryfeed): void {
           'Fn::Join': [
             '',
             [
-              refOf(synth.stack.feedApi.httpApi),
+              refOf(stack.synth.stack.feedApi.httpApi),
               '.execute-api.',
               { Ref: 'AWS::Region' },
               '.',
@@ -154,7 +148,7 @@ export function describeEdge(getSynth: () => SynthesizedStoryfeed): void {
       it("caches by the API's Cache-Control, keyed only by the query strings the API reads, compressed", () => {
         const { config } = distribution();
         const behavior = config.DefaultCacheBehavior as { CachePolicyId: unknown };
-        const policies = synth.template.findResources('AWS::CloudFront::CachePolicy');
+        const policies = stack.synth.template.findResources('AWS::CloudFront::CachePolicy');
         const [policyId, policy] = Object.entries(policies)[0] ?? [];
         expect(behavior.CachePolicyId).toEqual({ Ref: policyId });
         expect(CACHE_KEY_QUERY_STRINGS).toEqual(['limit', 'cursor', 'from', 'to', 'key']);
@@ -177,12 +171,12 @@ export function describeEdge(getSynth: () => SynthesizedStoryfeed): void {
 
       it('writes its access logs to the log bucket, which then accepts ACL-based log delivery', () => {
         const { config } = distribution();
-        const { logBucket } = synth.stack.storage;
+        const { logBucket } = stack.synth.stack.storage;
         expect(config.Logging).toEqual({
           Bucket: { 'Fn::GetAtt': [logicalIdOf(logBucket), 'RegionalDomainName'] },
           Prefix: 'cdn/',
         });
-        const bucket = resourceOf('AWS::S3::Bucket', logicalIdOf(logBucket));
+        const bucket = stack.resourceOf('AWS::S3::Bucket', logicalIdOf(logBucket));
         expect(bucket.Properties.OwnershipControls).toEqual({
           Rules: [{ ObjectOwnership: 'BucketOwnerPreferred' }],
         });

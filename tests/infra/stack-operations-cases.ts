@@ -1,25 +1,16 @@
 import { Match } from 'aws-cdk-lib/assertions';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   arnOf,
+  describeSynthesized,
   logicalIdOf,
   refOf,
-  resourceIn,
   type SynthesizedStoryfeed,
-  type TemplateResource,
 } from './synthesize-storyfeed.ts';
 
 /** Registers the alarms, dashboard, event bus and outputs assertions on the synthesized default stack (one synth per test file). */
 export function describeOperations(getSynth: () => SynthesizedStoryfeed): void {
-  let synth: SynthesizedStoryfeed;
-  const resourceOf = (type: string, logicalId: string): TemplateResource =>
-    resourceIn(synth.template, type, logicalId);
-
-  describe('alarms, dashboard, event bus and outputs', () => {
-    beforeAll(() => {
-      synth = getSynth();
-    });
-
+  describeSynthesized('alarms, dashboard, event bus and outputs', getSynth, (stack) => {
     describe('alarms and dashboard', () => {
       const alarmOn = (
         namespace: string,
@@ -40,12 +31,12 @@ export function describeOperations(getSynth: () => SynthesizedStoryfeed): void {
         TreatMissingData: 'notBreaching',
       });
       const alarms = () =>
-        Object.values(synth.template.findResources('AWS::CloudWatch::Alarm')).map(
+        Object.values(stack.synth.template.findResources('AWS::CloudWatch::Alarm')).map(
           (alarm) => alarm.Properties as Record<string, unknown>,
         );
 
       it('fire on a dead letter, a stuck queue, ingest retries and rejects, function errors and throttles, API 5xx and p99 latency', () => {
-        const { storage, ingest, api, feedApi } = synth.stack;
+        const { storage, ingest, api, feedApi } = stack.synth.stack;
         const metrics = alarms().map(
           ({ AlarmDescription: _, AlarmActions: __, OKActions: ___, ...rest }) => rest,
         );
@@ -81,7 +72,7 @@ export function describeOperations(getSynth: () => SynthesizedStoryfeed): void {
       });
 
       it('each notify the alarm topic when they fire and when they recover, with a description', () => {
-        const topic = refOf(synth.stack.alarms.topic);
+        const topic = refOf(stack.synth.stack.alarms.topic);
         for (const alarm of alarms()) {
           expect(alarm.AlarmActions).toEqual([topic]);
           expect(alarm.OKActions).toEqual([topic]);
@@ -90,10 +81,10 @@ export function describeOperations(getSynth: () => SynthesizedStoryfeed): void {
       });
 
       it('send to a topic encrypted with a rotated key that CloudWatch may use, TLS-only, with no subscription unless asked', () => {
-        const { topic, topicKey } = synth.stack.alarms;
-        const props = resourceOf('AWS::SNS::Topic', logicalIdOf(topic)).Properties;
+        const { topic, topicKey } = stack.synth.stack.alarms;
+        const props = stack.resourceOf('AWS::SNS::Topic', logicalIdOf(topic)).Properties;
         expect(props.KmsMasterKeyId).toEqual(arnOf(topicKey));
-        const key = resourceOf('AWS::KMS::Key', logicalIdOf(topicKey)).Properties;
+        const key = stack.resourceOf('AWS::KMS::Key', logicalIdOf(topicKey)).Properties;
         expect(key.EnableKeyRotation).toBe(true);
         expect(key.KeyPolicy).toMatchObject({
           Statement: expect.arrayContaining([
@@ -107,7 +98,7 @@ export function describeOperations(getSynth: () => SynthesizedStoryfeed): void {
             },
           ]),
         });
-        synth.template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+        stack.synth.template.hasResourceProperties('AWS::SNS::TopicPolicy', {
           Topics: [refOf(topic)],
           PolicyDocument: {
             Statement: Match.arrayWith([
@@ -120,11 +111,11 @@ export function describeOperations(getSynth: () => SynthesizedStoryfeed): void {
             ]),
           },
         });
-        synth.template.resourceCountIs('AWS::SNS::Subscription', 0);
+        stack.synth.template.resourceCountIs('AWS::SNS::Subscription', 0);
       });
 
       it('has a dashboard of uploads, outcomes, queue age, ingest duration, API status codes and latency', () => {
-        const dashboards = Object.values(synth.template.findResources('AWS::CloudWatch::Dashboard'));
+        const dashboards = Object.values(stack.synth.template.findResources('AWS::CloudWatch::Dashboard'));
         expect(dashboards).toHaveLength(1);
         expect(dashboards[0]?.Properties.DashboardName).toBe('storyfeed');
         const body = JSON.stringify(dashboards[0]?.Properties.DashboardBody);
@@ -157,17 +148,17 @@ export function describeOperations(getSynth: () => SynthesizedStoryfeed): void {
 
     describe('event bus', () => {
       it('is owned by the stack and named in the ingest environment and the EventBusName output', () => {
-        const buses = synth.template.findResources('AWS::Events::EventBus');
-        expect(Object.keys(buses)).toEqual([logicalIdOf(synth.stack.eventBus)]);
-        const outputs = synth.template.toJSON().Outputs as Record<string, { Value: unknown }>;
-        expect(outputs.EventBusName?.Value).toEqual(refOf(synth.stack.eventBus));
+        const buses = stack.synth.template.findResources('AWS::Events::EventBus');
+        expect(Object.keys(buses)).toEqual([logicalIdOf(stack.synth.stack.eventBus)]);
+        const outputs = stack.synth.template.toJSON().Outputs as Record<string, { Value: unknown }>;
+        expect(outputs.EventBusName?.Value).toEqual(refOf(stack.synth.stack.eventBus));
       });
     });
 
     describe('outputs', () => {
       it('prints the API, feeds and CDN URLs, the distribution, bucket, table, queues, bus, alarm topic and dashboard', () => {
-        const { storage, feedApi } = synth.stack;
-        const outputs = synth.template.toJSON().Outputs as Record<string, { Value: unknown }>;
+        const { storage, feedApi } = stack.synth.stack;
+        const outputs = stack.synth.template.toJSON().Outputs as Record<string, { Value: unknown }>;
         expect(Object.keys(outputs).sort()).toEqual(
           [
             'AlarmTopicArn',

@@ -1,34 +1,25 @@
 import { Match } from 'aws-cdk-lib/assertions';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BUCKET, TABLE } from '../../functions/store/table-definition.ts';
 import { NONCURRENT_VERSION_DAYS } from '../../infra/constructs/story-storage.ts';
 import { INGEST_TIMEOUT } from '../../infra/storyfeed-stack.ts';
 import {
   arnOf,
   denyInsecureTransport,
+  describeSynthesized,
   logicalIdOf,
   objectsOf,
   refOf,
-  resourceIn,
   type SynthesizedStoryfeed,
-  type TemplateResource,
 } from './synthesize-storyfeed.ts';
 
 /** Registers the storage: buckets, queues, table, removal policy assertions on the synthesized default stack (one synth per test file). */
 export function describeStorage(getSynth: () => SynthesizedStoryfeed): void {
-  let synth: SynthesizedStoryfeed;
-  const resourceOf = (type: string, logicalId: string): TemplateResource =>
-    resourceIn(synth.template, type, logicalId);
-
-  describe('storage: buckets, queues, table, removal policy', () => {
-    beforeAll(() => {
-      synth = getSynth();
-    });
-
+  describeSynthesized('storage: buckets, queues, table, removal policy', getSynth, (stack) => {
     describe('stories bucket', () => {
       it('is versioned, SSE-encrypted, blocks all public access and logs access to the log bucket', () => {
-        const { bucket, logBucket } = synth.stack.storage;
-        const props = resourceOf('AWS::S3::Bucket', logicalIdOf(bucket)).Properties;
+        const { bucket, logBucket } = stack.synth.stack.storage;
+        const props = stack.resourceOf('AWS::S3::Bucket', logicalIdOf(bucket)).Properties;
         expect(props.VersioningConfiguration).toEqual({ Status: 'Enabled' });
         expect(props.BucketEncryption).toEqual({
           ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
@@ -46,7 +37,10 @@ export function describeStorage(getSynth: () => SynthesizedStoryfeed): void {
       });
 
       it('expires only rejected uploads once noncurrent (30 days), oversized answers after a day, and lone delete markers', () => {
-        const props = resourceOf('AWS::S3::Bucket', logicalIdOf(synth.stack.storage.bucket)).Properties;
+        const props = stack.resourceOf(
+          'AWS::S3::Bucket',
+          logicalIdOf(stack.synth.stack.storage.bucket),
+        ).Properties;
         expect(props.LifecycleConfiguration).toEqual({
           Rules: [
             {
@@ -71,8 +65,8 @@ export function describeStorage(getSynth: () => SynthesizedStoryfeed): void {
 
       /** Asserts the stories bucket's policy has a Deny of `actions` on `objects` for all but `exempt`. */
       const expectDenyExceptFor = (sid: string, actions: string[], objects: string, exempt: unknown[]) => {
-        const { bucket } = synth.stack.storage;
-        synth.template.hasResourceProperties('AWS::S3::BucketPolicy', {
+        const { bucket } = stack.synth.stack.storage;
+        stack.synth.template.hasResourceProperties('AWS::S3::BucketPolicy', {
           Bucket: refOf(bucket),
           PolicyDocument: {
             Statement: Match.arrayWith([
@@ -94,7 +88,7 @@ export function describeStorage(getSynth: () => SynthesizedStoryfeed): void {
           'OnlyIngestErasesOrTagsOriginals',
           ['s3:DeleteObjectVersion', 's3:PutObjectTagging', 's3:PutObjectVersionTagging'],
           '/*',
-          [arnOf(synth.stack.ingest.role)],
+          [arnOf(stack.synth.stack.ingest.role)],
         );
       });
 
@@ -103,13 +97,13 @@ export function describeStorage(getSynth: () => SynthesizedStoryfeed): void {
           'OnlyThePipelineWritesTheArchive',
           ['s3:DeleteObject', 's3:DeleteObjectVersion', 's3:PutObject'],
           `/${BUCKET.archivePrefix}*`,
-          [arnOf(synth.stack.ingest.role), arnOf(synth.stack.api.role)],
+          [arnOf(stack.synth.stack.ingest.role), arnOf(stack.synth.stack.api.role)],
         );
       });
 
       it('refuses requests without TLS', () => {
-        const { bucket } = synth.stack.storage;
-        synth.template.hasResourceProperties('AWS::S3::BucketPolicy', {
+        const { bucket } = stack.synth.stack.storage;
+        stack.synth.template.hasResourceProperties('AWS::S3::BucketPolicy', {
           Bucket: refOf(bucket),
           PolicyDocument: {
             Statement: Match.arrayWith([denyInsecureTransport([arnOf(bucket), objectsOf(bucket, '/*')])]),
@@ -118,8 +112,10 @@ export function describeStorage(getSynth: () => SynthesizedStoryfeed): void {
       });
 
       it('sends uploads and deletes (plain or delete marker) of .txt .md .TXT .MD keys, and only those, to the ingest queue', () => {
-        const { bucket, queue } = synth.stack.storage;
-        const notifications = Object.values(synth.template.findResources('Custom::S3BucketNotifications'));
+        const { bucket, queue } = stack.synth.stack.storage;
+        const notifications = Object.values(
+          stack.synth.template.findResources('Custom::S3BucketNotifications'),
+        );
         expect(notifications).toHaveLength(1);
         const props = notifications[0]?.Properties;
         expect(props.BucketName).toEqual(refOf(bucket));
@@ -139,9 +135,9 @@ export function describeStorage(getSynth: () => SynthesizedStoryfeed): void {
       });
 
       it('lets only S3, for this bucket in this account, send to the queue', () => {
-        const { bucket, queue } = synth.stack.storage;
+        const { bucket, queue } = stack.synth.stack.storage;
         const [policy, ...others] = Object.values(
-          synth.template.findResources('AWS::SQS::QueuePolicy'),
+          stack.synth.template.findResources('AWS::SQS::QueuePolicy'),
         ).filter((resource) => JSON.stringify(resource.Properties.Queues) === JSON.stringify([refOf(queue)]));
         expect(others).toEqual([]);
         if (!policy) throw new Error('the ingest queue has no policy');
@@ -166,8 +162,8 @@ export function describeStorage(getSynth: () => SynthesizedStoryfeed): void {
 
     describe('access-log bucket', () => {
       it('is encrypted, private, TLS-only, and expires logs', () => {
-        const { logBucket } = synth.stack.storage;
-        const props = resourceOf('AWS::S3::Bucket', logicalIdOf(logBucket)).Properties;
+        const { logBucket } = stack.synth.stack.storage;
+        const props = stack.resourceOf('AWS::S3::Bucket', logicalIdOf(logBucket)).Properties;
         expect(props.BucketEncryption).toEqual({
           ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
         });
@@ -178,7 +174,7 @@ export function describeStorage(getSynth: () => SynthesizedStoryfeed): void {
         expect(props.LifecycleConfiguration).toEqual({
           Rules: [{ ExpirationInDays: 90, Status: 'Enabled' }],
         });
-        synth.template.hasResourceProperties('AWS::S3::BucketPolicy', {
+        stack.synth.template.hasResourceProperties('AWS::S3::BucketPolicy', {
           Bucket: refOf(logBucket),
           PolicyDocument: {
             Statement: Match.arrayWith([
@@ -196,31 +192,33 @@ export function describeStorage(getSynth: () => SynthesizedStoryfeed): void {
 
     describe('ingest queue', () => {
       it('is SQS-encrypted, hides a message for 6 × the ingest timeout, and dead-letters after 5 receives', () => {
-        const { queue, deadLetterQueue } = synth.stack.storage;
-        const props = resourceOf('AWS::SQS::Queue', logicalIdOf(queue)).Properties;
+        const { queue, deadLetterQueue } = stack.synth.stack.storage;
+        const props = stack.resourceOf('AWS::SQS::Queue', logicalIdOf(queue)).Properties;
         expect(props.SqsManagedSseEnabled).toBe(true);
         expect(props.VisibilityTimeout).toBe(6 * INGEST_TIMEOUT.toSeconds());
         expect(props.RedrivePolicy).toEqual({
           deadLetterTargetArn: arnOf(deadLetterQueue),
           maxReceiveCount: 5,
         });
-        const ingestTimeout = resourceOf('AWS::Lambda::Function', logicalIdOf(synth.stack.ingest.function))
-          .Properties.Timeout;
+        const ingestTimeout = stack.resourceOf(
+          'AWS::Lambda::Function',
+          logicalIdOf(stack.synth.stack.ingest.function),
+        ).Properties.Timeout;
         expect(props.VisibilityTimeout).toBeGreaterThanOrEqual(6 * Number(ingestTimeout));
       });
 
       it('has an encrypted dead-letter queue that keeps messages 14 days', () => {
-        const props = resourceOf(
+        const props = stack.resourceOf(
           'AWS::SQS::Queue',
-          logicalIdOf(synth.stack.storage.deadLetterQueue),
+          logicalIdOf(stack.synth.stack.storage.deadLetterQueue),
         ).Properties;
         expect(props.SqsManagedSseEnabled).toBe(true);
         expect(props.MessageRetentionPeriod).toBe(14 * 24 * 3600);
       });
 
       it('refuses requests without TLS, on both queues', () => {
-        for (const queue of [synth.stack.storage.queue, synth.stack.storage.deadLetterQueue]) {
-          synth.template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+        for (const queue of [stack.synth.stack.storage.queue, stack.synth.stack.storage.deadLetterQueue]) {
+          stack.synth.template.hasResourceProperties('AWS::SQS::QueuePolicy', {
             Queues: [refOf(queue)],
             PolicyDocument: { Statement: Match.arrayWith([denyInsecureTransport(arnOf(queue))]) },
           });
@@ -230,7 +228,10 @@ export function describeStorage(getSynth: () => SynthesizedStoryfeed): void {
 
     describe('table', () => {
       it('is built from the shared definition: string keys, the byUpdated index (ALL), on demand', () => {
-        const props = resourceOf('AWS::DynamoDB::Table', logicalIdOf(synth.stack.storage.table)).Properties;
+        const props = stack.resourceOf(
+          'AWS::DynamoDB::Table',
+          logicalIdOf(stack.synth.stack.storage.table),
+        ).Properties;
         const index = TABLE.indexes.byUpdated;
         expect(props.BillingMode).toBe('PAY_PER_REQUEST');
         expect(props.KeySchema).toEqual([
@@ -256,13 +257,19 @@ export function describeStorage(getSynth: () => SynthesizedStoryfeed): void {
       });
 
       it('has point-in-time recovery and, by default, deletion protection', () => {
-        const props = resourceOf('AWS::DynamoDB::Table', logicalIdOf(synth.stack.storage.table)).Properties;
+        const props = stack.resourceOf(
+          'AWS::DynamoDB::Table',
+          logicalIdOf(stack.synth.stack.storage.table),
+        ).Properties;
         expect(props.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
         expect(props.DeletionProtectionEnabled).toBe(true);
       });
 
       it('lets DynamoDB delete items whose expiresAt has passed (ingest errors, tombstones)', () => {
-        const props = resourceOf('AWS::DynamoDB::Table', logicalIdOf(synth.stack.storage.table)).Properties;
+        const props = stack.resourceOf(
+          'AWS::DynamoDB::Table',
+          logicalIdOf(stack.synth.stack.storage.table),
+        ).Properties;
         expect(TABLE.ttlAttribute).toBe('expiresAt');
         expect(props.TimeToLiveSpecification).toEqual({ AttributeName: 'expiresAt', Enabled: true });
       });
@@ -270,22 +277,22 @@ export function describeStorage(getSynth: () => SynthesizedStoryfeed): void {
 
     describe('removal policy retain (the default)', () => {
       it('keeps both buckets, both queues, the table, the alarm key and every log group when the stack is deleted', () => {
-        const { bucket, logBucket, table, queue, deadLetterQueue } = synth.stack.storage;
+        const { bucket, logBucket, table, queue, deadLetterQueue } = stack.synth.stack.storage;
         const kept = [
-          resourceOf('AWS::S3::Bucket', logicalIdOf(bucket)),
-          resourceOf('AWS::S3::Bucket', logicalIdOf(logBucket)),
-          resourceOf('AWS::SQS::Queue', logicalIdOf(queue)),
-          resourceOf('AWS::SQS::Queue', logicalIdOf(deadLetterQueue)),
-          resourceOf('AWS::DynamoDB::Table', logicalIdOf(table)),
-          resourceOf('AWS::KMS::Key', logicalIdOf(synth.stack.alarms.topicKey)),
-          ...Object.values(synth.template.findResources('AWS::Logs::LogGroup')),
+          stack.resourceOf('AWS::S3::Bucket', logicalIdOf(bucket)),
+          stack.resourceOf('AWS::S3::Bucket', logicalIdOf(logBucket)),
+          stack.resourceOf('AWS::SQS::Queue', logicalIdOf(queue)),
+          stack.resourceOf('AWS::SQS::Queue', logicalIdOf(deadLetterQueue)),
+          stack.resourceOf('AWS::DynamoDB::Table', logicalIdOf(table)),
+          stack.resourceOf('AWS::KMS::Key', logicalIdOf(stack.synth.stack.alarms.topicKey)),
+          ...Object.values(stack.synth.template.findResources('AWS::Logs::LogGroup')),
         ];
         expect(kept).toHaveLength(9);
         for (const resource of kept) {
           expect(resource.DeletionPolicy).toBe('Retain');
           expect(resource.UpdateReplacePolicy).toBe('Retain');
         }
-        synth.template.resourceCountIs('Custom::S3AutoDeleteObjects', 0);
+        stack.synth.template.resourceCountIs('Custom::S3AutoDeleteObjects', 0);
       });
     });
   });

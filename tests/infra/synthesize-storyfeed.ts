@@ -4,6 +4,7 @@ import { type CfnElement, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { VALIDATION_REPORT_FILE } from 'aws-cdk-lib/cx-api';
 import type { IConstruct } from 'constructs';
+import { beforeAll, describe } from 'vitest';
 import { createApp } from '../../infra/create-app.ts';
 import type { StoryfeedStack } from '../../infra/storyfeed-stack.ts';
 
@@ -191,5 +192,37 @@ export function denyInsecureTransport(resource: unknown): unknown {
     Effect: 'Deny',
     Condition: { Bool: { 'aws:SecureTransport': 'false' } },
     Resource: resource,
+  });
+}
+
+/** The synthesized stack as a case module reads it: filled in before its first test runs. */
+export interface SynthesizedView {
+  readonly synth: SynthesizedStoryfeed;
+  /** One resource of the template by type and logical id (fails when it is missing). */
+  resourceOf(type: string, logicalId: string): TemplateResource;
+}
+
+/**
+ * A describe block over a stack synthesized once per test file: `getSynth` runs in its beforeAll,
+ * and `cases` registers the tests against the view.
+ */
+export function describeSynthesized(
+  title: string,
+  getSynth: () => SynthesizedStoryfeed,
+  cases: (stack: SynthesizedView) => void,
+): void {
+  let synth: SynthesizedStoryfeed | undefined;
+  const view: SynthesizedView = {
+    get synth() {
+      if (!synth) throw new Error('the stack is synthesized in beforeAll: read it inside a test');
+      return synth;
+    },
+    resourceOf: (type, logicalId) => resourceIn(view.synth.template, type, logicalId),
+  };
+  describe(title, () => {
+    beforeAll(() => {
+      synth = getSynth();
+    });
+    cases(view);
   });
 }
