@@ -69,10 +69,10 @@ const TIME_UNITS = new Set(
 /** The next ASCII digit: where a number starts. */
 const NEXT_DIGIT = /[0-9]/g;
 /**
- * A space or hyphen and the start of a time unit or `percent`: where NUMBER_WORD_UNIT can start a figure.
- * The `s` of `seconds` may be `ſ`, which the `iu` patterns read as `s`; no other letter of a unit's start can.
+ * A space or hyphen and the first letters of a time unit or `percent` (`per`, also of `per cent`): where
+ * NUMBER_WORD_UNIT can start a figure. The `s` of `seconds` may be `ſ`, which the `iu` patterns read as `s`.
  */
-const UNIT_START = /[ -](?:year|month|week|day|hour|minute|[sſ]econd|decade|centur|per ?cent)/gi;
+const UNIT_START = /[ -](?:year|month|week|day|hour|minute|[sſ]econd|decade|centur|per)/gi;
 const NUMBER_WORD_SET = new AsciiWordSet(Object.keys(NUMBER_WORDS));
 
 interface FigureSpan {
@@ -122,8 +122,9 @@ export function findFigureSpans(text: string): FigureSpan[] {
 function findNumberWordSpans(text: string): FigureSpan[] {
   const spans: FigureSpan[] = [];
   UNIT_START.lastIndex = 0;
-  for (let match = UNIT_START.exec(text); match; match = UNIT_START.exec(text)) {
-    const at = match.index + 1; // where the unit starts, after the space or hyphen
+  while (UNIT_START.test(text)) {
+    let at = UNIT_START.lastIndex - 3; // where the unit starts: after the space or hyphen, 3 letters or more back
+    while (text.charCodeAt(at - 1) !== 0x20 && text.charCodeAt(at - 1) !== 0x2d) at -= 1;
     if (!mayStartNumberWordUnit(text.charCodeAt(at)) || !mayEndNumberWord(text, at)) continue;
     const span = readNumberWordAt(text, at);
     if (span) spans.push(span);

@@ -20,6 +20,7 @@ export function parseVersionLabel(text: string): VersionLabel | null {
 }
 
 function stripZeros(digits: string): string {
+  if (digits.charCodeAt(0) !== 0x30) return digits;
   return digits.replace(/^0+(?=\d)/, '');
 }
 
