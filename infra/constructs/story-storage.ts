@@ -146,16 +146,11 @@ export class StoryStorage extends Construct {
    * beats any Allow an uploader's own IAM policy has (`s3:*` included).
    */
   protectArchive(writers: iam.IRole[]): void {
-    const exempt = this.withEmptier(writers);
-    this.bucket.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'OnlyThePipelineWritesTheArchive',
-        effect: iam.Effect.DENY,
-        principals: [new iam.AnyPrincipal()],
-        actions: [...ARCHIVE_WRITE_ACTIONS],
-        resources: [this.bucket.arnForObjects(`${BUCKET.archivePrefix}*`)],
-        conditions: { ArnNotEquals: { 'aws:PrincipalArn': exempt } },
-      }),
+    this.denyAllBut(
+      writers,
+      'OnlyThePipelineWritesTheArchive',
+      ARCHIVE_WRITE_ACTIONS,
+      `${BUCKET.archivePrefix}*`,
     );
   }
 
@@ -165,23 +160,26 @@ export class StoryStorage extends Construct {
    * them expire. A legal takedown of the bytes is an operator's change to this policy.
    */
   protectOriginals(ingest: iam.IRole): void {
-    this.bucket.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'OnlyIngestErasesOrTagsOriginals',
-        effect: iam.Effect.DENY,
-        principals: [new iam.AnyPrincipal()],
-        actions: [...ORIGINAL_GUARD_ACTIONS],
-        resources: [this.bucket.arnForObjects('*')],
-        conditions: { ArnNotEquals: { 'aws:PrincipalArn': this.withEmptier([ingest]) } },
-      }),
-    );
+    this.denyAllBut([ingest], 'OnlyIngestErasesOrTagsOriginals', ORIGINAL_GUARD_ACTIONS, '*');
   }
 
-  /** The roles' ARNs, plus the auto-delete function's when removalPolicy=destroy made one. */
-  private withEmptier(roles: iam.IRole[]): string[] {
+  /**
+   * A bucket-policy Deny of `actions` on the objects matching `keys` to every principal but `roles`
+   * and the auto-delete function's role, when removalPolicy=destroy made one.
+   */
+  private denyAllBut(roles: iam.IRole[], sid: string, actions: readonly string[], keys: string): void {
     const exempt = roles.map((role) => role.roleArn);
     const emptier = Stack.of(this).node.tryFindChild('Custom::S3AutoDeleteObjectsCustomResourceProvider');
     if (emptier instanceof CustomResourceProviderBase) exempt.push(emptier.roleArn);
-    return exempt;
+    this.bucket.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid,
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: [...actions],
+        resources: [this.bucket.arnForObjects(keys)],
+        conditions: { ArnNotEquals: { 'aws:PrincipalArn': exempt } },
+      }),
+    );
   }
 }
