@@ -168,7 +168,7 @@ export function toApiGatewayEvent(request: IncomingMessage, body: Buffer): APIGa
     headers[name] = previous === undefined ? value : `${previous},${value}`;
   }
   const socket = request.socket;
-  const sourceIp = (socket.remoteAddress ?? LOCAL_HOST).replace(/^::ffff:/, '');
+  const sourceIp = sourceIpOf(socket.remoteAddress);
   const host = headers.host ?? `localhost:${socket.localPort ?? 0}`;
   // The gateway is the proxy: what it says of the connection replaces what a client claims.
   headers['x-forwarded-for'] = headers['x-forwarded-for']
@@ -204,8 +204,6 @@ export function toApiGatewayEvent(request: IncomingMessage, body: Buffer): APIGa
   return event;
 }
 
-/** Node header lists per result header object: a prepared answer hands the same object every time. */
-const preparedHeaders = new WeakMap<object, Record<string, string | string[]>>();
 /** Bytes of recent result bodies: a prepared answer hands the same string every time. */
 const BODY_CACHE_ENTRIES = 32;
 const bodyBytes = new Map<string, Buffer>();
@@ -232,12 +230,26 @@ function bodyOf(result: HandlerResult): Buffer {
 
 const EMPTY = Buffer.alloc(0);
 
-function headersOf(result: HandlerResult): Record<string, string | string[]> {
+/** The Node header list of one answer, with the length it was made for. */
+interface NodeHeaders {
+  headers: Record<string, string | string[]>;
+  length: number;
+  head: boolean;
+}
+
+/**
+ * Node header lists per result header object: a prepared answer hands the same object every time,
+ * so its list (Content-Length included) is built once and passed to writeHead as it is (calling
+ * setHeader first would send every header through Node's slower progressive path).
+ */
+const preparedHeaders = new WeakMap<object, NodeHeaders>();
+
+function headersOf(result: HandlerResult, length: number, head: boolean): Record<string, string | string[]> {
   const source = result.headers;
   const plain = !result.multiValueHeaders && !(result.cookies && result.cookies.length > 0);
   if (plain && source) {
     const cached = preparedHeaders.get(source);
-    if (cached) return cached;
+    if (cached && cached.length === length && cached.head === head) return cached.headers;
   }
   const headers: Record<string, string | string[]> = {};
   for (const [name, values] of Object.entries(result.multiValueHeaders ?? {})) {
@@ -251,7 +263,9 @@ function headersOf(result: HandlerResult): Record<string, string | string[]> {
     headers['set-cookie'] = [...(existing === undefined ? [] : [existing].flat()), ...result.cookies];
   }
   delete headers['transfer-encoding'];
-  if (plain && source) preparedHeaders.set(source, headers);
+  // A HEAD answer may tell the length GET would send; every other answer tells its own.
+  if (!(head && 'content-length' in headers)) headers['content-length'] = String(length);
+  if (plain && source) preparedHeaders.set(source, { headers, length, head });
   return headers;
 }
 
@@ -272,12 +286,8 @@ function writeResult(response: ServerResponse, result: unknown, options: ApiGate
     writeBadGateway(response, 'the API handler returned an invalid response');
     return;
   }
-  const headers = headersOf(structured);
   const body = bodyOf(structured);
-  // A HEAD answer may tell the length GET would send; every other answer tells its own.
-  if (!(response.req.method === 'HEAD' && 'content-length' in headers)) {
-    response.setHeader('content-length', body.length);
-  }
+  const headers = headersOf(structured, body.length, response.req.method === 'HEAD');
   response.writeHead(structured.statusCode, headers);
   // Node sends no body for HEAD, 204 and 304 on its own.
   response.end(body);
@@ -311,7 +321,13 @@ function parseQuery(rawQueryString: string): Record<string, string> | undefined 
   return parameters;
 }
 
+function sourceIpOf(address: string | undefined): string {
+  if (address === undefined) return LOCAL_HOST;
+  return address.startsWith('::ffff:') ? address.slice(7) : address;
+}
+
 function safeDecodePath(path: string): string {
+  if (!path.includes('%')) return path;
   try {
     return decodeURIComponent(path);
   } catch {

@@ -24,19 +24,18 @@ export interface ApiHandlerDeps {
 /** Builds the API Gateway HTTP API (payload 2.0) handler over a StoryReader. */
 export function createApiHandler(deps: ApiHandlerDeps) {
   const options = { publicBaseUrl: deps.publicBaseUrl, trustForwardedHost: deps.trustForwardedHost };
+  const apiDeps: ApiDeps = {
+    reader: deps.reader,
+    cursorSecret: deps.cursorSecret,
+    operatorRoutesNeedIam: deps.operatorRoutesNeedIam,
+    websubHub: deps.websubHub,
+    representations: deps.representations,
+    largeAnswers: deps.largeAnswers,
+    log: deps.log,
+  };
   return async function handleApiEvent(
     event: APIGatewayProxyEventV2,
   ): Promise<APIGatewayProxyStructuredResultV2> {
-    const request = toHttpRequest(event, options);
-    const apiDeps: ApiDeps = {
-      reader: deps.reader,
-      cursorSecret: deps.cursorSecret,
-      operatorRoutesNeedIam: deps.operatorRoutesNeedIam,
-      websubHub: deps.websubHub,
-      representations: deps.representations,
-      largeAnswers: deps.largeAnswers,
-      log: (error) => deps.log?.(error, request.path),
-    };
-    return toApiGatewayResult(await handleHttpRequest(request, apiDeps));
+    return toApiGatewayResult(await handleHttpRequest(toHttpRequest(event, options), apiDeps));
   };
 }

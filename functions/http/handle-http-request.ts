@@ -16,6 +16,7 @@ import { matchRoute } from './routes.ts';
 import type { ApiDeps, HttpRequest, HttpResponse } from './types.ts';
 
 const ALLOWED_METHODS = 'GET, HEAD';
+const systemClock = () => new Date();
 const UPPER_CASE = /[A-Z]/;
 
 /** How an error is told: JSON `{"error":…}` on the API, an HTML page on the pages for people. */
@@ -111,7 +112,7 @@ function representationKey(request: HttpRequest): string {
 export async function handleHttpRequest(request: HttpRequest, deps: ApiDeps): Promise<HttpResponse> {
   const headers = lowerCaseHeaders(request.headers);
   const normalised: HttpRequest = headers === request.headers ? request : { ...request, headers };
-  const clock = deps.now ?? (() => new Date());
+  const clock = deps.now ?? systemClock;
   try {
     if (!normalised.path.startsWith('/')) throw new HttpError(404, 'not_found', 'no such path');
     if (deps.operatorRoutesNeedIam && normalised.path.startsWith('/ingest/') && !normalised.iamCaller) {
@@ -148,7 +149,7 @@ export async function handleHttpRequest(request: HttpRequest, deps: ApiDeps): Pr
       const message = `the archived copy of ${error.storyId} ${error.version} failed its integrity check; uploading the story again repairs it`;
       return errorResponse(normalised, new HttpError(500, 'archive_corrupt', message), form);
     }
-    deps.log?.(error);
+    deps.log?.(error, normalised.path);
     return errorResponse(normalised, new HttpError(500, 'internal', 'internal error'), form);
   }
 }

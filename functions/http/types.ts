@@ -50,8 +50,8 @@ export interface ApiDeps {
   largeAnswers?: LargeAnswerStore | undefined;
   /** Prepared answers kept per data generation; without it every request reads and renders. */
   representations?: RepresentationCache | undefined;
-  /** Receives unexpected errors (the client only sees `internal error`). */
-  log?: (error: unknown) => void;
+  /** Receives unexpected errors (the client only sees `internal error`) and the path that met them. */
+  log?: ((error: unknown, path: string) => void) | undefined;
 }
 
 export interface BaseUrlSource {
@@ -80,14 +80,34 @@ const STAGE_PATTERN = /^[A-Za-z0-9._-]{1,128}$/;
 export function resolveBaseUrl(source: BaseUrlSource): string {
   const configured = source.publicBaseUrl?.trim();
   if (configured) return configured.replace(/\/+$/, '');
-  const header = (name: string): string | undefined => {
-    const value = source.headers[name] ?? source.headers[name.toLowerCase()];
-    const first = value?.split(',')[0]?.trim();
-    return first ? first : undefined;
-  };
-  const forwardedProto = header('x-forwarded-proto')?.toLowerCase();
+  const { headers, stage } = source;
+  const forwardedProto = headers['x-forwarded-proto'];
+  const host = (source.trustForwardedHost ? headers['x-forwarded-host'] : undefined) ?? headers.host;
+  // Clients send a handful of distinct header values: the URL made of them is remembered.
+  const memoKey = `${forwardedProto ?? '\0'}\n${host ?? '\0'}\n${stage ?? '\0'}\n${source.trustForwardedHost === true}`;
+  const known = baseUrlMemo.get(memoKey);
+  if (known !== undefined) return known;
+  const baseUrl = computeBaseUrl(source);
+  if (baseUrlMemo.size >= BASE_URL_MEMO_LIMIT) baseUrlMemo.clear();
+  baseUrlMemo.set(memoKey, baseUrl);
+  return baseUrl;
+}
+
+const BASE_URL_MEMO_LIMIT = 256;
+const baseUrlMemo = new Map<string, string>();
+
+function firstValue(value: string | undefined): string | undefined {
+  const first = value?.split(',')[0]?.trim();
+  return first ? first : undefined;
+}
+
+function computeBaseUrl(source: BaseUrlSource): string {
+  const { headers } = source;
+  const forwardedProto = firstValue(headers['x-forwarded-proto'])?.toLowerCase();
   const proto = forwardedProto === 'https' || forwardedProto === 'http' ? forwardedProto : 'http';
-  const candidate = (source.trustForwardedHost ? header('x-forwarded-host') : undefined) ?? header('host');
+  const candidate =
+    (source.trustForwardedHost ? firstValue(headers['x-forwarded-host']) : undefined) ??
+    firstValue(headers.host);
   const host = candidate && HOST_PATTERN.test(candidate) ? candidate.toLowerCase() : 'localhost';
   const stage = source.stage;
   const prefix = stage && stage !== '$default' && STAGE_PATTERN.test(stage) ? `/${stage}` : '';

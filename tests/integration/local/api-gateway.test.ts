@@ -117,6 +117,36 @@ describe('startApiGateway', () => {
     expect(await response.text()).toBe('');
   });
 
+  it('tells each answer its own length when a handler hands the same header object again', async () => {
+    // A prepared answer reuses one header object; the gateway keeps its Node header list per object.
+    const shared = { etag: '"x"', 'content-type': 'text/plain' };
+    const headOwn = { 'content-length': '42' };
+    const bodies = ['a much longer body than the next one', 'short', ''];
+    let call = 0;
+    const base = await serve(async (event) => {
+      if (event.requestContext.http.method === 'HEAD' && event.rawPath === '/own') {
+        return { statusCode: 200, headers: headOwn, body: '' };
+      }
+      return { statusCode: 200, headers: shared, body: bodies[call++ % bodies.length] };
+    });
+    const lengths: (string | null)[] = [];
+    const texts: string[] = [];
+    for (const _ of bodies) {
+      const response = await fetch(`${base}/x`);
+      lengths.push(response.headers.get('content-length'));
+      texts.push(await response.text());
+    }
+    expect(texts).toEqual(bodies);
+    expect(lengths).toEqual(['36', '5', '0']);
+    // HEAD after GET with the same object: the length of this answer, not the cached one of a GET.
+    const head = await fetch(`${base}/x`, { method: 'HEAD' });
+    expect(head.headers.get('content-length')).toBe(String(Buffer.byteLength(bodies[0] ?? '')));
+    // A HEAD that names the length its GET would send keeps it.
+    const own = await fetch(`${base}/own`, { method: 'HEAD' });
+    expect(own.headers.get('content-length')).toBe('42');
+    expect(shared).toEqual({ etag: '"x"', 'content-type': 'text/plain' });
+  });
+
   it('answers 502 with a JSON error and no stack trace when the handler throws', async () => {
     const errors: unknown[] = [];
     gateway = await startApiGateway({

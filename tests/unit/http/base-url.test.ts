@@ -48,4 +48,19 @@ describe('resolveBaseUrl', () => {
     );
     expect(resolveBaseUrl({ headers: { host: 'a.example' }, stage: '../x' })).toBe('http://a.example');
   });
+
+  it('keeps the URLs of different requests apart while it remembers them', () => {
+    // Asked twice each, in turns: a remembered answer must never be another request's.
+    for (let round = 0; round < 2; round += 1) {
+      expect(resolveBaseUrl({ headers: {} })).toBe('http://localhost');
+      expect(resolveBaseUrl({ headers: { host: 'undefined' } })).toBe('http://undefined');
+      const forwarded = { host: 'a.example', 'x-forwarded-host': 'b.example' };
+      expect(resolveBaseUrl({ headers: forwarded, trustForwardedHost: true })).toBe('http://b.example');
+      expect(resolveBaseUrl({ headers: forwarded })).toBe('http://a.example');
+      expect(resolveBaseUrl({ headers: { host: 'a.example' }, stage: 'prod' })).toBe('http://a.example/prod');
+      expect(resolveBaseUrl({ headers: { host: 'a.example', 'x-forwarded-proto': 'https' } })).toBe(
+        'https://a.example',
+      );
+    }
+  });
 });
