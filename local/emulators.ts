@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { accessSync, constants as fsConstants, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -21,7 +21,11 @@ export const LOCAL_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RV
 export const LOCAL_REGION = 'us-east-1';
 
 export interface EmulatorOptions {
-  /** Where dynalite and s3rver keep their data; a fresh temp folder (deleted on stop) when absent. */
+  /**
+   * Where dynalite and s3rver keep their data. Absent: dynalite keeps the table in memory and s3rver a
+   * fresh folder in memory too where the system has one (/dev/shm), else in the temp folder; either is
+   * deleted on stop.
+   */
   dataDir?: string;
   /** 0 picks a free port. */
   s3Port?: number;
@@ -53,12 +57,29 @@ interface S3rverInternals {
 }
 
 /**
+ * Where data that lives only as long as the emulators goes: memory (/dev/shm) when the system has it,
+ * as dynalite keeps its table then, so neither emulator waits on a disk the other does not use.
+ */
+function ephemeralRoot(): string {
+  const memory = '/dev/shm';
+  try {
+    if (statSync(memory).isDirectory()) {
+      accessSync(memory, fsConstants.W_OK);
+      return memory;
+    }
+  } catch {
+    // No memory-backed folder here: the temp folder will do.
+  }
+  return tmpdir();
+}
+
+/**
  * Starts dynalite and s3rver on 127.0.0.1, then creates the table and the bucket from the
  * shared definition (reusing them when the data folder already has them). Steps, in order:
  * data folder → dynalite → table → s3rver (with bucket).
  */
 export async function startEmulators(options: EmulatorOptions = {}): Promise<Emulators> {
-  const tempDir = options.dataDir ? undefined : mkdtempSync(join(tmpdir(), 'storyfeed-'));
+  const tempDir = options.dataDir ? undefined : mkdtempSync(join(ephemeralRoot(), 'storyfeed-'));
   const dataDir = options.dataDir ?? (tempDir as string);
   const bucket = options.bucket ?? 'stories';
   const tableName = options.tableName ?? TABLE.defaultName;

@@ -1,8 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Readable, Transform } from 'node:stream';
+import { type Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 
 /** What one committed object is, as its record file on disk holds it. */
@@ -92,16 +92,22 @@ export class StoreLayout {
   }
 }
 
-/** Streams content into a fresh file under `tmpDir`, hashing it on the way; removes it on any error. */
+/**
+ * Puts content into a fresh file under `tmpDir` (which must exist), hashing it on the way; removes it
+ * on any error. A Buffer is written in one call; a stream is piped.
+ */
 export async function stageContent(tmpDir: string, content: Readable | Buffer): Promise<StagedContent> {
-  await mkdir(tmpDir, { recursive: true });
   const id = randomUUID();
   const path = join(tmpDir, `${id}${DATA_SUFFIX}`);
-  const md5 = createHash('md5');
-  let size = 0;
   try {
+    if (Buffer.isBuffer(content)) {
+      await writeFile(path, content);
+      return { id, path, size: content.length, md5: createHash('md5').update(content).digest('hex') };
+    }
+    const md5 = createHash('md5');
+    let size = 0;
     await pipeline(
-      Buffer.isBuffer(content) ? Readable.from([content]) : content,
+      content,
       new Transform({
         transform(chunk: Buffer, _encoding, callback) {
           md5.update(chunk);
@@ -111,11 +117,11 @@ export async function stageContent(tmpDir: string, content: Readable | Buffer): 
       }),
       createWriteStream(path),
     );
+    return { id, path, size, md5: md5.digest('hex') };
   } catch (error) {
     await rm(path, { force: true });
     throw error;
   }
-  return { id, path, size, md5: md5.digest('hex') };
 }
 
 /** A record file's content, or null when it is not a whole, well-formed record. */
@@ -136,9 +142,8 @@ export async function readRecord(path: string): Promise<ObjectRecord | null> {
   }
 }
 
-/** Writes `text` to a temp file, then renames it over `path`: readers see the old file or the new. */
+/** Writes `text` to a temp file under `tmpDir` (which must exist), then renames it over `path`: readers see the old file or the new. */
 export async function writeAtomically(tmpDir: string, path: string, text: string) {
-  await mkdir(tmpDir, { recursive: true });
   const staged = join(tmpDir, `${randomUUID()}.tmp`);
   await writeFile(staged, text);
   await rename(staged, path);

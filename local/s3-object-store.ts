@@ -43,6 +43,14 @@ export class S3ObjectStore {
   private readonly sorted = new Map<string, string[]>();
   private readonly locks = new Map<string, Promise<unknown>>();
   private readonly layout: StoreLayout;
+  /**
+   * What this process knows of the folder it owns, so a request makes no file-system call that
+   * cannot change its answer: directories made, buckets that exist, subresource files' text (null:
+   * none). Forgotten wherever the folder changes under them (open, reset, bucket deletes).
+   */
+  private readonly madeDirs = new Set<string>();
+  private readonly knownBuckets = new Map<string, S3Bucket>();
+  private readonly subresources = new Map<string, string | null>();
 
   constructor(readonly rootDirectory: string) {
     mkdirSync(rootDirectory, { recursive: true });
@@ -55,6 +63,7 @@ export class S3ObjectStore {
    */
   async open(): Promise<StoreRepairReport> {
     const report: StoreRepairReport = { objects: 0, orphansRemoved: 0, damagedRecords: [] };
+    this.forgetFolder();
     for (const entry of await readdir(this.rootDirectory, { withFileTypes: true })) {
       if (!entry.isDirectory() || !isBucketName(entry.name)) continue;
       const loaded = await loadBucketRecords(this.layout, entry.name);
@@ -75,6 +84,7 @@ export class S3ObjectStore {
     }
     this.buckets.clear();
     this.sorted.clear();
+    this.forgetFolder();
   }
 
   async listBuckets(): Promise<S3Bucket[]> {
@@ -85,9 +95,14 @@ export class S3ObjectStore {
 
   async getBucket(bucket: string): Promise<S3Bucket | null> {
     if (!isBucketName(bucket)) return null;
+    const known = this.knownBuckets.get(bucket);
+    if (known) return known;
     try {
       const info = await stat(this.layout.bucketPath(bucket));
-      return info.isDirectory() ? new S3Bucket(bucket, info.birthtime) : null;
+      if (!info.isDirectory()) return null;
+      const found = new S3Bucket(bucket, info.birthtime);
+      this.knownBuckets.set(bucket, found);
+      return found;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
       throw error;
@@ -98,7 +113,7 @@ export class S3ObjectStore {
     if (!isBucketName(bucket)) {
       throw new S3Error('InvalidBucketName', 'The specified bucket is not valid.', { BucketName: bucket });
     }
-    await mkdir(this.layout.objectsDir(bucket), { recursive: true });
+    await this.ensureDir(this.layout.objectsDir(bucket));
     return this.getBucket(bucket);
   }
 
@@ -107,6 +122,7 @@ export class S3ObjectStore {
     await rm(this.layout.bucketPath(bucket), { recursive: true, force: true });
     this.buckets.delete(bucket);
     this.sorted.delete(bucket);
+    this.forgetFolder();
   }
 
   // ---- objects ---------------------------------------------------------------------------------
@@ -211,7 +227,7 @@ export class S3ObjectStore {
       records.delete(key);
       this.sorted.delete(bucket);
       await rm(this.layout.dataPath(bucket, record), { force: true });
-      await rm(this.layout.subresourcePath(bucket, key, 'tagging'), { force: true });
+      await this.deleteSubresource(bucket, key, 'tagging');
     });
   }
 
@@ -257,12 +273,18 @@ export class S3ObjectStore {
   async getSubresource(bucket: string, key: string | undefined, type: string) {
     const Model = getConfigModel(type);
     if (!Model) return null;
-    try {
-      return new Model(await readFile(this.layout.subresourcePath(bucket, key, type), 'utf8'));
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-      throw error;
+    const path = this.layout.subresourcePath(bucket, key, type);
+    let text = this.subresources.get(path);
+    if (text === undefined) {
+      try {
+        text = await readFile(path, 'utf8');
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+        text = null;
+      }
+      this.subresources.set(path, text);
     }
+    return text === null ? null : new Model(text);
   }
 
   async putSubresource(
@@ -271,12 +293,19 @@ export class S3ObjectStore {
     resource: { type: string; toXML(space?: number): string },
   ) {
     const path = this.layout.subresourcePath(bucket, key, resource.type);
-    await mkdir(dirname(path), { recursive: true });
-    await writeAtomically(this.layout.tmpDir(bucket), path, resource.toXML(2));
+    await this.ensureDir(dirname(path));
+    await this.ensureDir(this.layout.tmpDir(bucket));
+    const text = resource.toXML(2);
+    this.subresources.delete(path);
+    await writeAtomically(this.layout.tmpDir(bucket), path, text);
+    this.subresources.set(path, text);
   }
 
   async deleteSubresource(bucket: string, key: string | undefined, type: string) {
-    await rm(this.layout.subresourcePath(bucket, key, type), { force: true });
+    const path = this.layout.subresourcePath(bucket, key, type);
+    this.subresources.delete(path);
+    await rm(path, { force: true });
+    this.subresources.set(path, null);
   }
 
   /** Adds an object read from an older layout, keeping its ETag and time (used by the migration). */
@@ -295,8 +324,22 @@ export class S3ObjectStore {
 
   // ---- internals -------------------------------------------------------------------------------
 
-  private stage(bucket: string, content: Readable | Buffer): Promise<StagedContent> {
+  private async stage(bucket: string, content: Readable | Buffer): Promise<StagedContent> {
+    await this.ensureDir(this.layout.tmpDir(bucket));
     return stageContent(this.layout.tmpDir(bucket), content);
+  }
+
+  /** mkdir -p, once per directory while this process owns the folder. */
+  private async ensureDir(path: string): Promise<void> {
+    if (this.madeDirs.has(path)) return;
+    await mkdir(path, { recursive: true });
+    this.madeDirs.add(path);
+  }
+
+  private forgetFolder(): void {
+    this.madeDirs.clear();
+    this.knownBuckets.clear();
+    this.subresources.clear();
   }
 
   /** Makes a staged file the key's object: data renamed in, then the record renamed over the old one. */
@@ -316,7 +359,7 @@ export class S3ObjectStore {
         lastModified: lastModified.toISOString(),
         metadata,
       };
-      await mkdir(this.layout.fanDir(bucket, key), { recursive: true });
+      await this.ensureDir(this.layout.fanDir(bucket, key));
       await rename(staged.path, this.layout.dataPath(bucket, record));
       await writeAtomically(
         this.layout.tmpDir(bucket),

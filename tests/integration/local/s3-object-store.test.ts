@@ -6,9 +6,11 @@ import {
   CopyObjectCommand,
   DeleteObjectCommand,
   GetObjectCommand,
+  GetObjectTaggingCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
   PutObjectCommand,
+  PutObjectTaggingCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
 import type { S3Event } from 'aws-lambda';
@@ -155,6 +157,26 @@ describe('the embedded S3 store', () => {
       ),
     );
     expect(removed).toContain(key);
+  });
+
+  it("keeps an object's tags across a restart and lets them go with the object", async () => {
+    const key = 'tagged/story.txt';
+    const tagsOf = async () =>
+      (await s3.send(new GetObjectTaggingCommand({ Bucket: BUCKET, Key: key }))).TagSet ?? [];
+    await put(key, 'tagged bytes');
+    expect(await tagsOf()).toEqual([]);
+    const tagging = { TagSet: [{ Key: 'storyfeed', Value: 'rejected' }] };
+    await s3.send(new PutObjectTaggingCommand({ Bucket: BUCKET, Key: key, Tagging: tagging }));
+    expect(await tagsOf()).toEqual(tagging.TagSet);
+
+    await restart();
+    expect(await tagsOf()).toEqual(tagging.TagSet);
+
+    await s3.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: key }));
+    await put(key, 'new bytes, no tags');
+    expect(await tagsOf()).toEqual([]);
+    await restart();
+    expect(await tagsOf()).toEqual([]);
   });
 
   it('restarts with every object, whatever files a crash or a hand left in its folder', async () => {
