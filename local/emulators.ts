@@ -1,4 +1,12 @@
-import { accessSync, constants as fsConstants, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import {
+  accessSync,
+  constants as fsConstants,
+  mkdirSync,
+  mkdtempSync,
+  rmSync,
+  statfsSync,
+  statSync,
+} from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -56,16 +64,21 @@ interface S3rverInternals {
   middleware: ((...args: never) => unknown)[];
 }
 
+/** Free space a memory folder needs to be used for emulator data (a container's 64 MB one is not). */
+const MIN_MEMORY_FOLDER_BYTES = 1024 * 1024 * 1024;
+
 /**
- * Where data that lives only as long as the emulators goes: memory (/dev/shm) when the system has it,
- * as dynalite keeps its table then, so neither emulator waits on a disk the other does not use.
+ * Where data that lives only as long as the emulators goes: memory (/dev/shm) when the system has it
+ * with room to spare, as dynalite keeps its table then, so neither emulator waits on a disk the
+ * other does not use.
  */
 function ephemeralRoot(): string {
   const memory = '/dev/shm';
   try {
     if (statSync(memory).isDirectory()) {
       accessSync(memory, fsConstants.W_OK);
-      return memory;
+      const { bavail, bsize } = statfsSync(memory);
+      if (bavail * bsize >= MIN_MEMORY_FOLDER_BYTES) return memory;
     }
   } catch {
     // No memory-backed folder here: the temp folder will do.
