@@ -13,46 +13,52 @@ export const WORD_PATTERN = WORD;
 /** Counts words by SPEC §2: `China's`, `80.3`, `887,000`, `3.4bn`, `forward-thinking` are one word each. */
 export function countWords(text: string): number {
   let count = 0;
-  let previous = CharClass.Other;
+  // OTHER outside a word; LETTER or DIGIT: the class of the word's last letter or digit.
+  let previous = OTHER;
   const length = text.length;
-  for (let i = 0; i < length; ) {
+  let i = 0;
+  while (i < length) {
     let code = text.charCodeAt(i);
-    let width = 1;
-    let current: CharClass;
-    if (code < 0x80) current = ASCII_CLASSES[code] as CharClass;
+    i += 1;
+    let current: number;
+    if (code < 0x80) current = ASCII_CLASSES[code] as number;
     else {
-      code = text.codePointAt(i) ?? 0;
-      if (code > 0xffff) width = 2;
+      if (code >= 0xd800 && code <= 0xdbff && i < length) {
+        const low = text.charCodeAt(i);
+        if (low >= 0xdc00 && low <= 0xdfff) {
+          code = (code - 0xd800) * 0x400 + low - 0xdc00 + 0x10000;
+          i += 1;
+        }
+      }
       current = classify(code);
     }
-    i += width;
-    if (current === CharClass.Letter || current === CharClass.Digit) {
-      if (previous === CharClass.Other) count += 1;
+    if (current < MARK) {
+      // OTHER, LETTER or DIGIT: a letter or digit after OTHER starts a word (counted without a branch).
+      count += ((previous - 1) >>> 31) & (-current >>> 31);
       previous = current;
-    } else if (current === CharClass.Other) {
-      previous = CharClass.Other;
-    } else if (current === CharClass.Mark) {
-      if (previous !== CharClass.Other) previous = CharClass.Letter;
-    } else if (previous !== CharClass.Other && !joinsWord(text, i, current, previous)) {
+    } else if (current === MARK) {
+      if (previous !== OTHER) previous = LETTER;
+    } else if (previous !== OTHER && !joinsWord(text, i, current, previous)) {
       // An inner joiner keeps the word open (the next character continues it); any other ends it.
-      previous = CharClass.Other;
+      previous = OTHER;
     }
   }
   return count;
 }
 
-enum CharClass {
-  Other,
-  Letter,
-  Digit,
-  Mark,
-  Joiner,
-  NumberJoiner,
-}
+// Character classes; the first three are ordered so that countWords can test `< MARK`.
+const OTHER = 0;
+const LETTER = 1;
+const DIGIT = 2;
+const MARK = 3;
+/** `'`, `-`, `’`, U+2010, U+2011: inside a word before a letter or digit. */
+const JOINER = 4;
+/** `.` and `,`: inside a word between digits. */
+const NUMBER_JOINER = 5;
 
-const LETTER = /\p{L}/u;
-const DIGIT = /\p{N}/u;
-const MARK = /\p{M}/u;
+const LETTER_PATTERN = /\p{L}/u;
+const DIGIT_PATTERN = /\p{N}/u;
+const MARK_PATTERN = /\p{M}/u;
 const SENTENCE_BREAK = /[.!?] (?=\p{Lu})/gu;
 
 /** The class of each ASCII character. */
@@ -60,16 +66,16 @@ const ASCII_CLASSES = Uint8Array.from({ length: 0x80 }, (_, code) => classifyAsc
 /** The class of each BMP character seen so far, plus one (0: not yet classified). */
 const BMP_CLASSES = new Uint8Array(0x10000);
 
-function classifyAscii(code: number): CharClass {
-  if ((code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a)) return CharClass.Letter;
-  if (code >= 0x30 && code <= 0x39) return CharClass.Digit;
-  if (code === 0x27 || code === 0x2d) return CharClass.Joiner;
-  if (code === 0x2e || code === 0x2c) return CharClass.NumberJoiner;
-  return CharClass.Other;
+function classifyAscii(code: number): number {
+  if ((code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a)) return LETTER;
+  if (code >= 0x30 && code <= 0x39) return DIGIT;
+  if (code === 0x27 || code === 0x2d) return JOINER;
+  if (code === 0x2e || code === 0x2c) return NUMBER_JOINER;
+  return OTHER;
 }
 
-function classify(code: number): CharClass {
-  if (code < 0x80) return ASCII_CLASSES[code] as CharClass;
+function classify(code: number): number {
+  if (code < 0x80) return ASCII_CLASSES[code] as number;
   if (code > 0xffff) return classifyOutsideAscii(code);
   const known = BMP_CLASSES[code] ?? 0;
   if (known !== 0) return known - 1;
@@ -78,21 +84,20 @@ function classify(code: number): CharClass {
   return found;
 }
 
-function classifyOutsideAscii(code: number): CharClass {
-  if (code === 0x2019 || code === 0x2010 || code === 0x2011) return CharClass.Joiner;
+function classifyOutsideAscii(code: number): number {
+  if (code === 0x2019 || code === 0x2010 || code === 0x2011) return JOINER;
   const char = String.fromCodePoint(code);
-  if (LETTER.test(char)) return CharClass.Letter;
-  if (DIGIT.test(char)) return CharClass.Digit;
-  return MARK.test(char) ? CharClass.Mark : CharClass.Other;
+  if (LETTER_PATTERN.test(char)) return LETTER;
+  if (DIGIT_PATTERN.test(char)) return DIGIT;
+  return MARK_PATTERN.test(char) ? MARK : OTHER;
 }
 
 /** True when a joiner at this point sits inside a word: `'` or `-` before a letter/digit, `.`/`,` between digits. */
-function joinsWord(text: string, next: number, current: CharClass, previous: CharClass): boolean {
-  const following = classify(text.codePointAt(next) ?? 0);
-  if (current === CharClass.Joiner) return following === CharClass.Letter || following === CharClass.Digit;
-  if (current === CharClass.NumberJoiner)
-    return previous === CharClass.Digit && following === CharClass.Digit;
-  return false;
+function joinsWord(text: string, next: number, current: number, previous: number): boolean {
+  const code = text.charCodeAt(next);
+  const following = code < 0x80 ? (ASCII_CLASSES[code] as number) : classify(text.codePointAt(next) ?? 0);
+  if (current === JOINER) return following === LETTER || following === DIGIT;
+  return previous === DIGIT && following === DIGIT;
 }
 
 /** Counts sentences: a break is `.`, `!` or `?` then a space and a capital; the paragraph's end closes one. */
