@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer';
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 import { StoryError } from './types.ts';
 
 /** The largest story file accepted, in bytes (1 MiB); exactly this size is still accepted. */
@@ -20,8 +20,17 @@ export function normaliseStoryText(input: Uint8Array | string): string {
 
 /** The `contentHash` of a normalised story text: `sha256:<hex>` of its UTF-8 bytes. */
 export function hashStoryText(text: string): string {
-  return `sha256:${createHash('sha256').update(text, 'utf8').digest('hex')}`;
+  return `sha256:${sha256Hex(text)}`;
 }
+
+/**
+ * The SHA-256 of a string's UTF-8 bytes as hex: crypto.hash (Node 20.12+) hashes it in one call without a
+ * Hash object per file (the same digest); older Node 20 releases build the Hash object.
+ */
+const sha256Hex: (text: string) => string =
+  typeof crypto.hash === 'function'
+    ? (text) => crypto.hash('sha256', text, 'hex')
+    : (text) => crypto.createHash('sha256').update(text, 'utf8').digest('hex');
 
 function decodeBytes(bytes: Uint8Array): string {
   if (bytes.byteLength > MAX_STORY_BYTES) throw tooLarge(bytes.byteLength);
