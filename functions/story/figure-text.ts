@@ -144,29 +144,39 @@ function isNameCharAt(text: string, index: number): boolean {
 }
 
 /**
- * A set of lower-case ASCII words that answers for a range of a text without slicing it: the range must
- * hold ASCII letters, digits, `&`, `'` or `-` only, compared case-insensitively.
+ * A set of ASCII words that answers for a range of a text without slicing it: the range must hold ASCII
+ * letters, digits, `&`, `'` or `-` only. Compared case-insensitively against lower-case words, or as
+ * written when `matchCase` is set.
  */
 export class AsciiWordSet {
-  /** The words by length and first letter: `length * 128 + first code`. */
-  private readonly buckets: (string[] | undefined)[] = [];
+  /** The words by length and first letter, `length * 128 + first code`: a dense array, so a lookup is an index. */
+  private readonly buckets: (string[] | undefined)[];
+  /** 0x20 to fold ASCII letters to lower case, or 0 to compare as written. */
+  private readonly fold: number;
 
-  constructor(words: Iterable<string>) {
-    for (const word of words) {
-      const key = word.length * 128 + word.charCodeAt(0);
-      const bucket = this.buckets[key];
+  constructor(words: Iterable<string>, matchCase = false) {
+    const list = [...words];
+    const keyOf = (word: string): number => word.length * 128 + word.charCodeAt(0);
+    const size = Math.max(0, ...list.map(keyOf)) + 1;
+    this.buckets = Array.from({ length: size }, () => undefined);
+    this.fold = matchCase ? 0 : 0x20;
+    for (const word of list) {
+      const bucket = this.buckets[keyOf(word)];
       if (bucket) bucket.push(word);
-      else this.buckets[key] = [word];
+      else this.buckets[keyOf(word)] = [word];
     }
   }
 
-  /** True when `text` from `from` to `to` spells one of the words, in any case. */
+  /** True when `text` from `from` to `to` spells one of the words (in any case, unless the set matches case). */
   hasRange(text: string, from: number, to: number): boolean {
-    const bucket = this.buckets[(to - from) * 128 + (text.charCodeAt(from) | 0x20)];
+    const fold = this.fold;
+    const key = (to - from) * 128 + (text.charCodeAt(from) | fold);
+    if (key >= this.buckets.length) return false;
+    const bucket = this.buckets[key];
     if (bucket === undefined) return false;
     for (const word of bucket) {
       let k = 1;
-      while (k < word.length && (text.charCodeAt(from + k) | 0x20) === word.charCodeAt(k)) k += 1;
+      while (k < word.length && (text.charCodeAt(from + k) | fold) === word.charCodeAt(k)) k += 1;
       if (k === word.length) return true;
     }
     return false;

@@ -55,13 +55,15 @@ const PERCENT_AFTER =
 const TIME_UNIT_AFTER = new RegExp(`[ -](${TIME_UNIT})(?![\\p{L}\\p{N}])(?!-old)`, 'iuy');
 /** How far after a number the text is read (the words of a counted noun phrase end there). */
 const LOOK_AHEAD = 160;
-/** The first words CURRENCY_AFTER can start with (`U` of `U.S.`). */
-const CURRENCY_LEADS = new Set(
+/** The first words CURRENCY_AFTER can start with (`U` of `U.S.`), as written. */
+const CURRENCY_LEADS = new AsciiWordSet(
   `U US American Hong HK Australian Canadian Singapore New Taiwan Swiss Indian Korean South Brazilian dollar dollars euro euros pound pounds sterling yen yuan renminbi francs rupee rupees won reais ${Object.keys(CURRENCY_CODES).join(' ')}`.split(
     ' ',
   ),
+  true,
 );
-const TIME_UNITS = new Set(
+/** The time units in any case. */
+const TIME_UNITS = new AsciiWordSet(
   TIME_UNIT.split('|').flatMap((unit) =>
     unit.endsWith('?') ? [unit.slice(0, -2), unit.slice(0, -1)] : [unit],
   ),
@@ -222,7 +224,9 @@ function readNumberFigure(text: string, start: number, end: number): FigureSpan 
   const signedStart = signed ? start - 1 : start;
   const signedValue = signed && value !== 0 ? -value : value; // `-0%` is 0: JSON has no -0
   const next = text.charCodeAt(restAt);
-  const word = next === 0x20 || next === 0x2d ? wordAfter(text, restAt + 1) : null;
+  // The ASCII letters after a space or hyphen (none: -1), and whether a character outside ASCII ends them.
+  const wordEnd = next === 0x20 || next === 0x2d ? asciiLettersEnd(text, restAt + 1) : -1;
+  const outside = wordEnd !== -1 && text.charCodeAt(wordEnd) >= 0x80;
   if (next === 0x25 || (next | 0x20) === 0x70 || (next === 0x20 && mayStartPercent(text, restAt + 1))) {
     const percentLength = percentAfter(text, restAt);
     if (percentLength > 0) {
@@ -235,7 +239,7 @@ function readNumberFigure(text: string, start: number, end: number): FigureSpan 
       });
     }
   }
-  if (next === 0x20 && word !== null && (word.outside || CURRENCY_LEADS.has(word.text))) {
+  if (next === 0x20 && (outside || CURRENCY_LEADS.hasRange(text, restAt + 1, wordEnd))) {
     CURRENCY_AFTER.lastIndex = restAt;
     const money = CURRENCY_AFTER.exec(text);
     const unit = money ? currencyOfWords(money[1], money[2] ?? '') : null;
@@ -245,8 +249,8 @@ function readNumberFigure(text: string, start: number, end: number): FigureSpan 
     }
   }
   if (isPartOfName(text, start)) return null; // Windows 11, Boeing 737, Euro 2024
-  if (word !== null && (word.outside || TIME_UNITS.has(word.text.toLowerCase()))) {
-    const unit = word.outside ? timeUnitByPattern(text, restAt) : timeUnitOf(text, restAt, word.text);
+  if (wordEnd !== -1 && (outside || TIME_UNITS.hasRange(text, restAt + 1, wordEnd))) {
+    const unit = outside ? timeUnitByPattern(text, restAt) : timeUnitOf(text, restAt, wordEnd);
     if (unit !== null) return readDuration(text, start, restAt + 1 + unit.length, value, unit);
   }
 
@@ -327,16 +331,11 @@ function isNumberPunctuation(code: number): boolean {
   return code === 0x2e || code === 0x2c || code === 0x3a || code === 0x2f;
 }
 
-/** The ASCII letters from `at`, and whether a character outside ASCII ends them (a pattern must decide then). */
-interface WordAfter {
-  text: string;
-  outside: boolean;
-}
-
-function wordAfter(text: string, at: number): WordAfter {
+/** The end of the ASCII letters from `at`. */
+function asciiLettersEnd(text: string, at: number): number {
   let end = at;
   while (isAsciiLetter(text.charCodeAt(end))) end += 1;
-  return { text: text.slice(at, end), outside: text.charCodeAt(end) >= 0x80 };
+  return end;
 }
 
 /** PERCENT_AFTER at `at`: the length of `%`, ` %`, `pc`, ` percent` …, or 0. */
@@ -348,11 +347,10 @@ function percentAfter(text: string, at: number): number {
   return PERCENT_AFTER.exec(text)?.[0].length ?? 0;
 }
 
-/** TIME_UNIT_AFTER at `at` for an ASCII unit word (a time unit in any case) after the space or hyphen. */
-function timeUnitOf(text: string, at: number, word: string): string | null {
-  const after = at + 1 + word.length;
-  if (isDigitCode(text.charCodeAt(after)) || text.startsWith('-old', after)) return null;
-  return word;
+/** TIME_UNIT_AFTER at `at` for an ASCII unit word (a time unit in any case, ending at `end`) after the space or hyphen. */
+function timeUnitOf(text: string, at: number, end: number): string | null {
+  if (isDigitCode(text.charCodeAt(end)) || text.startsWith('-old', end)) return null;
+  return text.slice(at + 1, end);
 }
 
 /** TIME_UNIT_AFTER at `at`: the unit word as written, or null. */
