@@ -28,12 +28,13 @@ import {
   TIME_UNIT,
   UNITS,
 } from './figure-words.ts';
+import { scanText, type TextScan } from './scan-text.ts';
 import type { Figure, FigureKind, Paragraph, Qualifier } from './types.ts';
 
-// Two scans find the numbers (`887,000`, `80.3`, `2035`: their digits) and the places where a number word
-// can end before a unit (`five years`); only there do the sticky (`y`) patterns below run, each at a fixed
-// offset of the whole text, and the numbers are read from char codes, so no slice is made per number. No pattern nests quantifiers: a 1 MiB
-// line costs linear time.
+// scanText (one pass over the text) lists where the numbers start (`887,000`, `80.3`, `2035`: their first
+// digits) and the gaps where a number word can end before a unit (`five years`); only there do the sticky
+// (`y`) patterns below run, each at a fixed offset of the whole text, and the numbers are read from char
+// codes, so no slice is made per number. No pattern nests quantifiers: a 1 MiB line costs linear time.
 
 /** A time unit or `percent` word: where a number-word figure (`five years`, `ten per cent`) can end. */
 const NUMBER_WORD_UNIT = new RegExp(
@@ -68,13 +69,11 @@ const TIME_UNITS = new AsciiWordSet(
     unit.endsWith('?') ? [unit.slice(0, -2), unit.slice(0, -1)] : [unit],
   ),
 );
-/** The next ASCII digit: where a number starts. */
-const NEXT_DIGIT = /[0-9]/g;
 /**
  * A space or hyphen and the first letters of a time unit or `percent` (`per`, also of `per cent`): where
  * NUMBER_WORD_UNIT can start a figure. The `s` of `seconds` may be `ſ`, which the `iu` patterns read as `s`.
  */
-const UNIT_START = /[ -](?:year|month|week|day|hour|minute|[sſ]econd|decade|centur|per)/gi;
+const UNIT_START = /[ -](?:year|month|week|day|hour|minute|[sſ]econd|decade|centur|per)/iy;
 const NUMBER_WORD_SET = new AsciiWordSet(Object.keys(NUMBER_WORDS));
 
 interface FigureSpan {
@@ -89,44 +88,60 @@ interface FigureSpan {
 /** Extracts the figures of SPEC §2 from the body paragraphs, in order of appearance. */
 export function extractFigures(paragraphs: readonly Paragraph[]): Figure[] {
   const figures: Figure[] = [];
-  for (const paragraph of paragraphs) {
-    for (const span of findFigureSpans(paragraph.text)) {
-      figures.push({
-        text: paragraph.text.slice(span.start, span.end),
-        value: span.value,
-        kind: span.kind,
-        unit: span.unit,
-        qualifier: span.qualifier,
-        paragraph: paragraph.index,
-        citations: paragraph.citations.slice(),
-      });
-    }
-  }
+  for (const paragraph of paragraphs) addParagraphFigures(figures, paragraph, scanText(paragraph.text));
   return figures;
+}
+
+/** Appends to `figures` the figures of one paragraph, given `scan`, scanText of its text (read before the next scan). */
+export function addParagraphFigures(figures: Figure[], paragraph: Paragraph, scan: TextScan): void {
+  for (const span of spansOfScan(paragraph.text, scan)) {
+    figures.push({
+      text: paragraph.text.slice(span.start, span.end),
+      value: span.value,
+      kind: span.kind,
+      unit: span.unit,
+      qualifier: span.qualifier,
+      paragraph: paragraph.index,
+      citations: paragraph.citations.slice(),
+    });
+  }
 }
 
 /** The figure spans of one paragraph's text, in order, none overlapping. */
 export function findFigureSpans(text: string): FigureSpan[] {
+  return spansOfScan(text, scanText(text));
+}
+
+function spansOfScan(text: string, scan: TextScan): FigureSpan[] {
   const spans: FigureSpan[] = [];
-  NEXT_DIGIT.lastIndex = 0;
-  while (NEXT_DIGIT.test(text)) {
-    const start = NEXT_DIGIT.lastIndex - 1;
+  const { digitStarts, digitRuns } = scan;
+  let run = 0;
+  let from = 0; // where the next number is looked for: after the last number or figure read
+  for (;;) {
+    // The first digit from `from` on: `from` itself inside a run of digits, else the next run's first.
+    let start = from;
+    if (!isDigitCode(text.charCodeAt(from))) {
+      while (run < digitRuns && (digitStarts[run] ?? 0) < from) run += 1;
+      if (run === digitRuns) break;
+      start = digitStarts[run] ?? 0;
+    }
     const end = numberEnd(text, start);
     const span = readNumberFigure(text, start, end);
-    NEXT_DIGIT.lastIndex = span && span.end > end ? span.end : end;
+    from = span && span.end > end ? span.end : end;
     if (span) spans.push(span);
   }
-  const wordSpans = findNumberWordSpans(text);
+  const wordSpans = findNumberWordSpans(text, scan);
   return wordSpans.length === 0 ? spans : mergeSpans(spans, wordSpans);
 }
 
 /** The number-word figures (`five years`, `ten per cent`): a time unit or `percent` right after a number word. */
-function findNumberWordSpans(text: string): FigureSpan[] {
+function findNumberWordSpans(text: string, scan: TextScan): FigureSpan[] {
   const spans: FigureSpan[] = [];
-  UNIT_START.lastIndex = 0;
-  while (UNIT_START.test(text)) {
-    let at = UNIT_START.lastIndex - 3; // where the unit starts: after the space or hyphen, 3 letters or more back
-    while (text.charCodeAt(at - 1) !== 0x20 && text.charCodeAt(at - 1) !== 0x2d) at -= 1;
+  const { unitGaps, unitGapCount } = scan;
+  for (let gap = 0; gap < unitGapCount; gap += 1) {
+    const space = unitGaps[gap] ?? 0;
+    if (!matchesAt(UNIT_START, text, space)) continue;
+    const at = space + 1; // where the unit starts
     if (!mayStartNumberWordUnit(text.charCodeAt(at)) || !mayEndNumberWord(text, at)) continue;
     const span = readNumberWordAt(text, at);
     if (span) spans.push(span);

@@ -1,10 +1,11 @@
 import { extractCitations, summariseCitations, tidyWhitespace, uniqueInOrder } from './citations.ts';
-import { extractFigures } from './figures.ts';
+import { addParagraphFigures } from './figures.ts';
 import { computeMetrics } from './metrics.ts';
 import { hashStoryText, normaliseStoryText } from './normalise-text.ts';
+import { scanText } from './scan-text.ts';
 import { deriveStoryId, type StorySource } from './story-id.ts';
 import { parseTimestamp } from './timestamp.ts';
-import { type Paragraph, type StoryDocument, StoryError } from './types.ts';
+import { type Figure, type Paragraph, type StoryDocument, StoryError } from './types.ts';
 import { parseVersionLabel } from './version.ts';
 
 /** The version line read into its label and marker. */
@@ -46,6 +47,15 @@ export function parseStory(input: Uint8Array | string, source: StorySource): Sto
     paragraphs.push({ index, text: cited.text, citations: uniqueInOrder(cited.marks) });
   }
   const citations = summariseCitations(paragraphs, marks);
+  // One scan of each paragraph serves the figures and the word and sentence counts.
+  const figures: Figure[] = [];
+  const counts = { words: 0, sentences: 0 };
+  for (const paragraph of paragraphs) {
+    const scan = scanText(paragraph.text);
+    counts.words += scan.words;
+    counts.sentences += scan.sentences;
+    addParagraphFigures(figures, paragraph, scan);
+  }
   return {
     storyId,
     version,
@@ -55,8 +65,8 @@ export function parseStory(input: Uint8Array | string, source: StorySource): Sto
     paragraphs,
     disclaimer,
     citations,
-    figures: extractFigures(paragraphs),
-    metrics: computeMetrics(paragraphs, citations),
+    figures,
+    metrics: computeMetrics(paragraphs, citations, counts),
     contentHash: hashStoryText(text),
   };
 }
