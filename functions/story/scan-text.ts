@@ -72,8 +72,6 @@ export function scanText(text: string): TextScan {
   let gaps = 0;
   // OTHER outside a word; LETTER or DIGIT: the class of the word's last letter or digit.
   let previous = OTHER;
-  /** The code unit (or code point) before `code`. */
-  let last = 0;
   let i = 0;
   while (i < length) {
     let code = text.charCodeAt(i);
@@ -81,21 +79,28 @@ export function scanText(text: string): TextScan {
     let current: number;
     if (code < 0x80) {
       current = ASCII_CLASSES[code] as number;
+      if (current === LETTER) {
+        // Most characters: no event, and a letter after OTHER starts a word (counted without a branch).
+        words += (previous - 1) >>> 31;
+        previous = LETTER;
+        continue;
+      }
       const event = ASCII_EVENTS[code] as number;
-      if (event === DIGIT_EVENT) {
-        if (last < 0x30 || last > 0x39) {
-          if (runs === digitStarts.length) digitStarts = grow(digitStarts);
-          digitStarts[runs] = i - 1;
-          runs += 1;
-        }
-      } else if (event === GAP_EVENT) {
-        if (last < 0x80 && NUMBER_WORD_ENDS[last] === 1) {
+      if (event === GAP_EVENT) {
+        if (NUMBER_WORD_ENDS[text.charCodeAt(i - 2)] === 1) {
           const next = text.charCodeAt(i);
-          if ((next < 0x80 && UNIT_FIRSTS[next] === 1) || next === 0x17f) {
+          if (UNIT_FIRSTS[next] === 1 || next === 0x17f) {
             if (gaps === unitGaps.length) unitGaps = grow(unitGaps);
             unitGaps[gaps] = i - 1;
             gaps += 1;
           }
+        }
+      } else if (event === DIGIT_EVENT) {
+        const before = text.charCodeAt(i - 2);
+        if (!(before >= 0x30 && before <= 0x39)) {
+          if (runs === digitStarts.length) digitStarts = grow(digitStarts);
+          digitStarts[runs] = i - 1;
+          runs += 1;
         }
       } else if (event === SENTENCE_EVENT) {
         if (text.charCodeAt(i) === 0x20 && isUpperAt(text, i + 1)) breaks += 1;
@@ -110,7 +115,6 @@ export function scanText(text: string): TextScan {
       }
       current = classify(code);
     }
-    last = code;
     if (current < MARK) {
       // OTHER, LETTER or DIGIT: a letter or digit after OTHER starts a word (counted without a branch).
       words += ((previous - 1) >>> 31) & (-current >>> 31);
