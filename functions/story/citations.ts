@@ -69,8 +69,11 @@ function nextBracket(text: string, from: number): number {
 
 /** Each id once, in order of first use. */
 export function uniqueInOrder(ids: readonly string[]): string[] {
-  if (ids.length < 2) return ids.slice();
-  return [...new Set(ids)];
+  if (ids.length > 16) return [...new Set(ids)];
+  // A paragraph cites a few ids: looking each up in the short result beats building a Set.
+  const unique: string[] = [];
+  for (const id of ids) if (!unique.includes(id)) unique.push(id);
+  return unique;
 }
 
 /** The document's citation list: each id with its mark count and paragraphs, in order of first use. */
