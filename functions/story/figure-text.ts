@@ -226,6 +226,17 @@ export function qualifierBefore(text: string, start: number): QualifierBefore | 
     if (isWordCodePointBefore(text, from)) return null;
     return { qualifier: text.slice(from, start - 1).toLowerCase() as Qualifier, length: start - from };
   }
+  // A two-word qualifier (`more than`, `less than`, `up to`, `at least`): one space, then the first word.
+  if (text.charCodeAt(from - 1) !== 0x20) return null;
+  let first = from - 1;
+  while (first > 0 && isAsciiLetter(text.charCodeAt(first - 1))) first -= 1;
+  if (!(text.charCodeAt(first - 1) >= 0x80)) {
+    // The first word and what comes before it are ASCII: the pattern matches when the word is the partner.
+    const partners =
+      start - 1 - from === 4 ? THAN_PARTNERS : start - 1 - from === 2 ? TO_PARTNERS : LEAST_PARTNERS;
+    if (!partners.hasRange(text, first, from - 1) || isDigitCode(text.charCodeAt(first - 1))) return null;
+    return { qualifier: text.slice(first, start - 1).toLowerCase() as Qualifier, length: start - first };
+  }
   const match = QUALIFIER_BEFORE.exec(text.slice(Math.max(0, start - 24), start));
   if (!match) return null;
   const qualifier = (match[1] ?? '').toLowerCase().replace(/\s+/g, ' ') as Qualifier;
@@ -259,6 +270,10 @@ const FUNCTION_WORD_SET = new AsciiWordSet(FUNCTION_WORDS);
 const QUALIFIER_WORDS = new AsciiWordSet(QUALIFIER_LAST_WORDS);
 const ONE_WORD_QUALIFIERS = new AsciiWordSet(QUALIFIERS.filter((qualifier) => !qualifier.includes(' ')));
 const PREPOSITION_WORDS = new AsciiWordSet(YEAR_PREPOSITIONS);
+/** The first words of the two-word qualifiers, by their last word (`than`, `to`, `least`). */
+const THAN_PARTNERS = new AsciiWordSet(['more', 'less']);
+const TO_PARTNERS = new AsciiWordSet(['up']);
+const LEAST_PARTNERS = new AsciiWordSet(['at']);
 const LEAD_WORDS = new AsciiWordSet(DURATION_LEADS);
 const RANGE_WORDS = new AsciiWordSet(['and', 'or']);
 

@@ -308,7 +308,17 @@ function readNumberWordFigure(text: string, match: RegExpExecArray): FigureSpan 
 
 function readDuration(text: string, start: number, end: number, value: number, unitWord: string): FigureSpan {
   const unit = normaliseTimeUnit(unitWord);
-  if (qualifierBefore(text, start)) return withQualifier(text, start, { end, value, kind: 'duration', unit });
+  const qualifier = qualifierBefore(text, start);
+  if (qualifier) {
+    return {
+      start: start - qualifier.length,
+      end,
+      value,
+      kind: 'duration',
+      unit,
+      qualifier: qualifier.qualifier,
+    };
+  }
   const lead = durationLeadBefore(text, start);
   return { start: start - (lead?.[0].length ?? 0), end, value, kind: 'duration', unit, qualifier: null };
 }

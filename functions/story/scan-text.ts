@@ -80,9 +80,10 @@ export function scanText(text: string): TextScan {
     if (code < 0x80) {
       current = ASCII_CLASSES[code] as number;
       if (current === LETTER) {
-        // Most characters: no event, and a letter after OTHER starts a word (counted without a branch).
+        // Most characters: a run of ASCII letters has no event, and starts a word after OTHER.
         words += (previous - 1) >>> 31;
         previous = LETTER;
+        while (i < length && ((text.charCodeAt(i) | 0x20) - 0x61) >>> 0 < 26) i += 1;
         continue;
       }
       const event = ASCII_EVENTS[code] as number;
