@@ -1,5 +1,6 @@
 import {
   CODE_ALTERNATION,
+  CURRENCY_CODES,
   CURRENCY_SIGN_CODES,
   DURATION_LEADS,
   FUNCTION_WORDS,
@@ -254,6 +255,21 @@ export function currencyBefore(text: string, start: number): CurrencyBefore | nu
     return { sign: text.charAt(last), length: start - last };
   }
   if (code !== 0x24 && !(code >= 0x41 && code <= 0x5a)) return null;
+  if (code === 0x24) {
+    // A `$` after an ASCII character that is no letter, digit or `.` can only be the sign `$` alone.
+    const before = text.charCodeAt(last - 1);
+    if (!(before >= 0x80) && !isAsciiLetter(before) && before !== 0x2e) {
+      return isDigitCode(before) ? null : { sign: '$', length: start - last };
+    }
+  } else {
+    // A capital letter can only end a currency code (`USD`), and the pattern matches it as written.
+    if (last < 2 || !CURRENCY_CODE_WORDS.hasRange(text, last - 2, last + 1)) return null;
+    const before = text.charCodeAt(last - 3);
+    if (!(before >= 0x80)) {
+      if (isAsciiLetter(before) || isDigitCode(before)) return null;
+      return { sign: text.slice(last - 2, last + 1), length: start - last + 2 };
+    }
+  }
   const match = CURRENCY_BEFORE.exec(text.slice(Math.max(0, start - 48), start));
   return match ? { sign: match[1] ?? '', length: match[0].length } : null;
 }
@@ -270,6 +286,7 @@ const FUNCTION_WORD_SET = new AsciiWordSet(FUNCTION_WORDS);
 const QUALIFIER_WORDS = new AsciiWordSet(QUALIFIER_LAST_WORDS);
 const ONE_WORD_QUALIFIERS = new AsciiWordSet(QUALIFIERS.filter((qualifier) => !qualifier.includes(' ')));
 const PREPOSITION_WORDS = new AsciiWordSet(YEAR_PREPOSITIONS);
+const CURRENCY_CODE_WORDS = new AsciiWordSet(Object.keys(CURRENCY_CODES), true);
 /** The first words of the two-word qualifiers, by their last word (`than`, `to`, `least`). */
 const THAN_PARTNERS = new AsciiWordSet(['more', 'less']);
 const TO_PARTNERS = new AsciiWordSet(['up']);

@@ -139,10 +139,10 @@ function findNumberWordSpans(text: string, scan: TextScan): FigureSpan[] {
   const spans: FigureSpan[] = [];
   const { unitGaps, unitGapCount } = scan;
   for (let gap = 0; gap < unitGapCount; gap += 1) {
-    const space = unitGaps[gap] ?? 0;
-    if (!matchesAt(UNIT_START, text, space)) continue;
-    const at = space + 1; // where the unit starts
+    const at = (unitGaps[gap] ?? 0) + 1; // where the unit starts, after the space or hyphen
+    // The word before, from char codes, first: most gaps do not follow a number word.
     if (!mayStartNumberWordUnit(text.charCodeAt(at)) || !mayEndNumberWord(text, at)) continue;
+    if (!matchesAt(UNIT_START, text, at - 1)) continue;
     const span = readNumberWordAt(text, at);
     if (span) spans.push(span);
   }
