@@ -24,13 +24,22 @@ export function hashStoryText(text: string): string {
 }
 
 /**
- * The SHA-256 of a string's UTF-8 bytes as hex: crypto.hash (Node 20.12+) hashes it in one call without a
- * Hash object per file (the same digest); older Node 20 releases build the Hash object.
+ * The `contentHash` of a story read from `bytes`, the file that normaliseStoryText decoded to `text`: when
+ * the file has no BOM and no CR, its bytes are the text's UTF-8 bytes, hashed without encoding the text again.
  */
-const sha256Hex: (text: string) => string =
+export function hashStoryFile(bytes: Uint8Array, text: string): string {
+  const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+  return bom || bytes.indexOf(0x0d) !== -1 ? hashStoryText(text) : `sha256:${sha256Hex(bytes)}`;
+}
+
+/**
+ * The SHA-256 of bytes or of a string's UTF-8 bytes, as hex: crypto.hash (Node 20.12+) hashes them in one
+ * call without a Hash object per file (the same digest); older Node 20 releases build the Hash object.
+ */
+const sha256Hex: (data: string | Uint8Array) => string =
   typeof crypto.hash === 'function'
-    ? (text) => crypto.hash('sha256', text, 'hex')
-    : (text) => crypto.createHash('sha256').update(text, 'utf8').digest('hex');
+    ? (data) => crypto.hash('sha256', data, 'hex')
+    : (data) => crypto.createHash('sha256').update(data).digest('hex');
 
 function decodeBytes(bytes: Uint8Array): string {
   if (bytes.byteLength > MAX_STORY_BYTES) throw tooLarge(bytes.byteLength);

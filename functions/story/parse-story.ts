@@ -1,7 +1,7 @@
 import { extractCitations, summariseCitations, tidyWhitespace, uniqueInOrder } from './citations.ts';
 import { addParagraphFigures } from './figures.ts';
 import { computeMetrics } from './metrics.ts';
-import { hashStoryText, normaliseStoryText } from './normalise-text.ts';
+import { hashStoryFile, hashStoryText, normaliseStoryText } from './normalise-text.ts';
 import { scanText } from './scan-text.ts';
 import { deriveStoryId, type StorySource } from './story-id.ts';
 import { StoryLines } from './story-lines.ts';
@@ -68,7 +68,7 @@ export function parseStory(input: Uint8Array | string, source: StorySource): Sto
     citations,
     figures,
     metrics: computeMetrics(paragraphs, citations, counts),
-    contentHash: hashStoryText(text),
+    contentHash: typeof input === 'string' ? hashStoryText(text) : hashStoryFile(input, text),
   };
 }
 
