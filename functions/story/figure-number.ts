@@ -8,7 +8,8 @@ const SCALE_SPACED_ABBREVIATION = / (mn|mln|bn|bln|tn|trn|trln)(?![\p{L}\p{N}])/
 const SCALE_SUFFIX = /(k|K|m|M|mn|mln|bn|Bn|BN|bln|tn|Tn|TN|trn|trln)(?![\p{L}\p{N}])/uy;
 const SCALE_SUFFIX_MONEY = /(k|K|m|M|mn|mln|bn|Bn|BN|bln|b|B|tn|Tn|TN|trn|trln|t|T)(?![\p{L}\p{N}])/uy;
 const SCALE_WORDS = new AsciiWordSet(['thousand', 'million', 'billion', 'trillion']);
-const SPACED_ABBREVIATIONS = new Set(['mn', 'mln', 'bn', 'bln', 'tn', 'trn', 'trln']);
+/** The abbreviations that may follow a number after a space, as written. */
+const SPACED_ABBREVIATIONS = new AsciiWordSet(['mn', 'mln', 'bn', 'bln', 'tn', 'trn', 'trln'], true);
 const POWERS_OF_TEN = Array.from({ length: 23 }, (_, exponent) => 10 ** exponent);
 
 /** A scale word or suffix after a number: its length in the text and its power of ten. */
@@ -72,10 +73,9 @@ export function readScale(text: string, end: number, isMoney: boolean): Scale {
     if (to === from || isDigitCode(stop)) return NO_SCALE;
     if (stop < 0x80) {
       if (SCALE_WORDS.hasRange(text, from, to))
-        return { length: to - end, exponent: SCALE_EXPONENTS[text.slice(from, to).toLowerCase()] ?? 0 };
-      const word = code === 0x20 && to - from <= 4 ? text.slice(from, to) : '';
-      return SPACED_ABBREVIATIONS.has(word)
-        ? { length: to - end, exponent: SCALE_EXPONENTS[word] ?? 0 }
+        return { length: to - end, exponent: scaleWordExponent(text, from) };
+      return code === 0x20 && SPACED_ABBREVIATIONS.hasRange(text, from, to)
+        ? { length: to - end, exponent: SCALE_EXPONENTS[text.slice(from, to)] ?? 0 }
         : NO_SCALE;
     }
     SCALE_WORD.lastIndex = end;
@@ -93,6 +93,14 @@ export function readScale(text: string, end: number, isMoney: boolean): Scale {
   }
   if (!match) return NO_SCALE;
   return { length: match[0].length, exponent: SCALE_EXPONENTS[(match[1] ?? '').toLowerCase()] ?? 0 };
+}
+
+/** The power of ten of the scale word (`thousand`, `million`, `billion`, `trillion`, any case) at `from`. */
+function scaleWordExponent(text: string, from: number): number {
+  const first = text.charCodeAt(from) | 0x20;
+  if (first === 0x6d) return 6; // million
+  if (first === 0x62) return 9; // billion
+  return (text.charCodeAt(from + 1) | 0x20) === 0x68 ? 3 : 12; // thousand, trillion
 }
 
 /**

@@ -1,5 +1,6 @@
 import {
   CODE_ALTERNATION,
+  CURRENCY_CODES,
   CURRENCY_SIGN_CODES,
   DURATION_LEADS,
   FUNCTION_WORDS,
@@ -144,29 +145,39 @@ function isNameCharAt(text: string, index: number): boolean {
 }
 
 /**
- * A set of lower-case ASCII words that answers for a range of a text without slicing it: the range must
- * hold ASCII letters, digits, `&`, `'` or `-` only, compared case-insensitively.
+ * A set of ASCII words that answers for a range of a text without slicing it: the range must hold ASCII
+ * letters, digits, `&`, `'` or `-` only. Compared case-insensitively against lower-case words, or as
+ * written when `matchCase` is set.
  */
 export class AsciiWordSet {
-  /** The words by length and first letter: `length * 128 + first code`. */
-  private readonly buckets: (string[] | undefined)[] = [];
+  /** The words by length and first letter, `length * 128 + first code`: a dense array, so a lookup is an index. */
+  private readonly buckets: (string[] | undefined)[];
+  /** 0x20 to fold ASCII letters to lower case, or 0 to compare as written. */
+  private readonly fold: number;
 
-  constructor(words: Iterable<string>) {
-    for (const word of words) {
-      const key = word.length * 128 + word.charCodeAt(0);
-      const bucket = this.buckets[key];
+  constructor(words: Iterable<string>, matchCase = false) {
+    const list = [...words];
+    const keyOf = (word: string): number => word.length * 128 + word.charCodeAt(0);
+    const size = Math.max(0, ...list.map(keyOf)) + 1;
+    this.buckets = Array.from({ length: size }, () => undefined);
+    this.fold = matchCase ? 0 : 0x20;
+    for (const word of list) {
+      const bucket = this.buckets[keyOf(word)];
       if (bucket) bucket.push(word);
-      else this.buckets[key] = [word];
+      else this.buckets[keyOf(word)] = [word];
     }
   }
 
-  /** True when `text` from `from` to `to` spells one of the words, in any case. */
+  /** True when `text` from `from` to `to` spells one of the words (in any case, unless the set matches case). */
   hasRange(text: string, from: number, to: number): boolean {
-    const bucket = this.buckets[(to - from) * 128 + (text.charCodeAt(from) | 0x20)];
+    const fold = this.fold;
+    const key = (to - from) * 128 + (text.charCodeAt(from) | fold);
+    if (key >= this.buckets.length) return false;
+    const bucket = this.buckets[key];
     if (bucket === undefined) return false;
     for (const word of bucket) {
       let k = 1;
-      while (k < word.length && (text.charCodeAt(from + k) | 0x20) === word.charCodeAt(k)) k += 1;
+      while (k < word.length && (text.charCodeAt(from + k) | fold) === word.charCodeAt(k)) k += 1;
       if (k === word.length) return true;
     }
     return false;
@@ -216,6 +227,17 @@ export function qualifierBefore(text: string, start: number): QualifierBefore | 
     if (isWordCodePointBefore(text, from)) return null;
     return { qualifier: text.slice(from, start - 1).toLowerCase() as Qualifier, length: start - from };
   }
+  // A two-word qualifier (`more than`, `less than`, `up to`, `at least`): one space, then the first word.
+  if (text.charCodeAt(from - 1) !== 0x20) return null;
+  let first = from - 1;
+  while (first > 0 && isAsciiLetter(text.charCodeAt(first - 1))) first -= 1;
+  if (!(text.charCodeAt(first - 1) >= 0x80)) {
+    // The first word and what comes before it are ASCII: the pattern matches when the word is the partner.
+    const partners =
+      start - 1 - from === 4 ? THAN_PARTNERS : start - 1 - from === 2 ? TO_PARTNERS : LEAST_PARTNERS;
+    if (!partners.hasRange(text, first, from - 1) || isDigitCode(text.charCodeAt(first - 1))) return null;
+    return { qualifier: text.slice(first, start - 1).toLowerCase() as Qualifier, length: start - first };
+  }
   const match = QUALIFIER_BEFORE.exec(text.slice(Math.max(0, start - 24), start));
   if (!match) return null;
   const qualifier = (match[1] ?? '').toLowerCase().replace(/\s+/g, ' ') as Qualifier;
@@ -233,6 +255,21 @@ export function currencyBefore(text: string, start: number): CurrencyBefore | nu
     return { sign: text.charAt(last), length: start - last };
   }
   if (code !== 0x24 && !(code >= 0x41 && code <= 0x5a)) return null;
+  if (code === 0x24) {
+    // A `$` after an ASCII character that is no letter, digit or `.` can only be the sign `$` alone.
+    const before = text.charCodeAt(last - 1);
+    if (!(before >= 0x80) && !isAsciiLetter(before) && before !== 0x2e) {
+      return isDigitCode(before) ? null : { sign: '$', length: start - last };
+    }
+  } else {
+    // A capital letter can only end a currency code (`USD`), and the pattern matches it as written.
+    if (last < 2 || !CURRENCY_CODE_WORDS.hasRange(text, last - 2, last + 1)) return null;
+    const before = text.charCodeAt(last - 3);
+    if (!(before >= 0x80)) {
+      if (isAsciiLetter(before) || isDigitCode(before)) return null;
+      return { sign: text.slice(last - 2, last + 1), length: start - last + 2 };
+    }
+  }
   const match = CURRENCY_BEFORE.exec(text.slice(Math.max(0, start - 48), start));
   return match ? { sign: match[1] ?? '', length: match[0].length } : null;
 }
@@ -249,6 +286,11 @@ const FUNCTION_WORD_SET = new AsciiWordSet(FUNCTION_WORDS);
 const QUALIFIER_WORDS = new AsciiWordSet(QUALIFIER_LAST_WORDS);
 const ONE_WORD_QUALIFIERS = new AsciiWordSet(QUALIFIERS.filter((qualifier) => !qualifier.includes(' ')));
 const PREPOSITION_WORDS = new AsciiWordSet(YEAR_PREPOSITIONS);
+const CURRENCY_CODE_WORDS = new AsciiWordSet(Object.keys(CURRENCY_CODES), true);
+/** The first words of the two-word qualifiers, by their last word (`than`, `to`, `least`). */
+const THAN_PARTNERS = new AsciiWordSet(['more', 'less']);
+const TO_PARTNERS = new AsciiWordSet(['up']);
+const LEAST_PARTNERS = new AsciiWordSet(['at']);
 const LEAD_WORDS = new AsciiWordSet(DURATION_LEADS);
 const RANGE_WORDS = new AsciiWordSet(['and', 'or']);
 

@@ -28,12 +28,13 @@ import {
   TIME_UNIT,
   UNITS,
 } from './figure-words.ts';
+import { scanText, type TextScan } from './scan-text.ts';
 import type { Figure, FigureKind, Paragraph, Qualifier } from './types.ts';
 
-// Two scans find the numbers (`887,000`, `80.3`, `2035`: their digits) and the places where a number word
-// can end before a unit (`five years`); only there do the sticky (`y`) patterns below run, each at a fixed
-// offset of the whole text, and the numbers are read from char codes, so no slice is made per number. No pattern nests quantifiers: a 1 MiB
-// line costs linear time.
+// scanText (one pass over the text) lists where the numbers start (`887,000`, `80.3`, `2035`: their first
+// digits) and the gaps where a number word can end before a unit (`five years`); only there do the sticky
+// (`y`) patterns below run, each at a fixed offset of the whole text, and the numbers are read from char
+// codes, so no slice is made per number. No pattern nests quantifiers: a 1 MiB line costs linear time.
 
 /** A time unit or `percent` word: where a number-word figure (`five years`, `ten per cent`) can end. */
 const NUMBER_WORD_UNIT = new RegExp(
@@ -55,24 +56,24 @@ const PERCENT_AFTER =
 const TIME_UNIT_AFTER = new RegExp(`[ -](${TIME_UNIT})(?![\\p{L}\\p{N}])(?!-old)`, 'iuy');
 /** How far after a number the text is read (the words of a counted noun phrase end there). */
 const LOOK_AHEAD = 160;
-/** The first words CURRENCY_AFTER can start with (`U` of `U.S.`). */
-const CURRENCY_LEADS = new Set(
+/** The first words CURRENCY_AFTER can start with (`U` of `U.S.`), as written. */
+const CURRENCY_LEADS = new AsciiWordSet(
   `U US American Hong HK Australian Canadian Singapore New Taiwan Swiss Indian Korean South Brazilian dollar dollars euro euros pound pounds sterling yen yuan renminbi francs rupee rupees won reais ${Object.keys(CURRENCY_CODES).join(' ')}`.split(
     ' ',
   ),
+  true,
 );
-const TIME_UNITS = new Set(
+/** The time units in any case. */
+const TIME_UNITS = new AsciiWordSet(
   TIME_UNIT.split('|').flatMap((unit) =>
     unit.endsWith('?') ? [unit.slice(0, -2), unit.slice(0, -1)] : [unit],
   ),
 );
-/** The next ASCII digit: where a number starts. */
-const NEXT_DIGIT = /[0-9]/g;
 /**
  * A space or hyphen and the first letters of a time unit or `percent` (`per`, also of `per cent`): where
  * NUMBER_WORD_UNIT can start a figure. The `s` of `seconds` may be `ſ`, which the `iu` patterns read as `s`.
  */
-const UNIT_START = /[ -](?:year|month|week|day|hour|minute|[sſ]econd|decade|centur|per)/gi;
+const UNIT_START = /[ -](?:year|month|week|day|hour|minute|[sſ]econd|decade|centur|per)/iy;
 const NUMBER_WORD_SET = new AsciiWordSet(Object.keys(NUMBER_WORDS));
 
 interface FigureSpan {
@@ -87,45 +88,61 @@ interface FigureSpan {
 /** Extracts the figures of SPEC §2 from the body paragraphs, in order of appearance. */
 export function extractFigures(paragraphs: readonly Paragraph[]): Figure[] {
   const figures: Figure[] = [];
-  for (const paragraph of paragraphs) {
-    for (const span of findFigureSpans(paragraph.text)) {
-      figures.push({
-        text: paragraph.text.slice(span.start, span.end),
-        value: span.value,
-        kind: span.kind,
-        unit: span.unit,
-        qualifier: span.qualifier,
-        paragraph: paragraph.index,
-        citations: paragraph.citations.slice(),
-      });
-    }
-  }
+  for (const paragraph of paragraphs) addParagraphFigures(figures, paragraph, scanText(paragraph.text));
   return figures;
+}
+
+/** Appends to `figures` the figures of one paragraph, given `scan`, scanText of its text (read before the next scan). */
+export function addParagraphFigures(figures: Figure[], paragraph: Paragraph, scan: TextScan): void {
+  for (const span of spansOfScan(paragraph.text, scan)) {
+    figures.push({
+      text: paragraph.text.slice(span.start, span.end),
+      value: span.value,
+      kind: span.kind,
+      unit: span.unit,
+      qualifier: span.qualifier,
+      paragraph: paragraph.index,
+      citations: paragraph.citations.slice(),
+    });
+  }
 }
 
 /** The figure spans of one paragraph's text, in order, none overlapping. */
 export function findFigureSpans(text: string): FigureSpan[] {
+  return spansOfScan(text, scanText(text));
+}
+
+function spansOfScan(text: string, scan: TextScan): FigureSpan[] {
   const spans: FigureSpan[] = [];
-  NEXT_DIGIT.lastIndex = 0;
-  while (NEXT_DIGIT.test(text)) {
-    const start = NEXT_DIGIT.lastIndex - 1;
+  const { digitStarts, digitRuns } = scan;
+  let run = 0;
+  let from = 0; // where the next number is looked for: after the last number or figure read
+  for (;;) {
+    // The first digit from `from` on: `from` itself inside a run of digits, else the next run's first.
+    let start = from;
+    if (!isDigitCode(text.charCodeAt(from))) {
+      while (run < digitRuns && (digitStarts[run] ?? 0) < from) run += 1;
+      if (run === digitRuns) break;
+      start = digitStarts[run] ?? 0;
+    }
     const end = numberEnd(text, start);
     const span = readNumberFigure(text, start, end);
-    NEXT_DIGIT.lastIndex = span && span.end > end ? span.end : end;
+    from = span && span.end > end ? span.end : end;
     if (span) spans.push(span);
   }
-  const wordSpans = findNumberWordSpans(text);
+  const wordSpans = findNumberWordSpans(text, scan);
   return wordSpans.length === 0 ? spans : mergeSpans(spans, wordSpans);
 }
 
 /** The number-word figures (`five years`, `ten per cent`): a time unit or `percent` right after a number word. */
-function findNumberWordSpans(text: string): FigureSpan[] {
+function findNumberWordSpans(text: string, scan: TextScan): FigureSpan[] {
   const spans: FigureSpan[] = [];
-  UNIT_START.lastIndex = 0;
-  while (UNIT_START.test(text)) {
-    let at = UNIT_START.lastIndex - 3; // where the unit starts: after the space or hyphen, 3 letters or more back
-    while (text.charCodeAt(at - 1) !== 0x20 && text.charCodeAt(at - 1) !== 0x2d) at -= 1;
+  const { unitGaps, unitGapCount } = scan;
+  for (let gap = 0; gap < unitGapCount; gap += 1) {
+    const at = (unitGaps[gap] ?? 0) + 1; // where the unit starts, after the space or hyphen
+    // The word before, from char codes, first: most gaps do not follow a number word.
     if (!mayStartNumberWordUnit(text.charCodeAt(at)) || !mayEndNumberWord(text, at)) continue;
+    if (!matchesAt(UNIT_START, text, at - 1)) continue;
     const span = readNumberWordAt(text, at);
     if (span) spans.push(span);
   }
@@ -222,7 +239,9 @@ function readNumberFigure(text: string, start: number, end: number): FigureSpan 
   const signedStart = signed ? start - 1 : start;
   const signedValue = signed && value !== 0 ? -value : value; // `-0%` is 0: JSON has no -0
   const next = text.charCodeAt(restAt);
-  const word = next === 0x20 || next === 0x2d ? wordAfter(text, restAt + 1) : null;
+  // The ASCII letters after a space or hyphen (none: -1), and whether a character outside ASCII ends them.
+  const wordEnd = next === 0x20 || next === 0x2d ? asciiLettersEnd(text, restAt + 1) : -1;
+  const outside = wordEnd !== -1 && text.charCodeAt(wordEnd) >= 0x80;
   if (next === 0x25 || (next | 0x20) === 0x70 || (next === 0x20 && mayStartPercent(text, restAt + 1))) {
     const percentLength = percentAfter(text, restAt);
     if (percentLength > 0) {
@@ -235,7 +254,7 @@ function readNumberFigure(text: string, start: number, end: number): FigureSpan 
       });
     }
   }
-  if (next === 0x20 && word !== null && (word.outside || CURRENCY_LEADS.has(word.text))) {
+  if (next === 0x20 && (outside || CURRENCY_LEADS.hasRange(text, restAt + 1, wordEnd))) {
     CURRENCY_AFTER.lastIndex = restAt;
     const money = CURRENCY_AFTER.exec(text);
     const unit = money ? currencyOfWords(money[1], money[2] ?? '') : null;
@@ -245,8 +264,8 @@ function readNumberFigure(text: string, start: number, end: number): FigureSpan 
     }
   }
   if (isPartOfName(text, start)) return null; // Windows 11, Boeing 737, Euro 2024
-  if (word !== null && (word.outside || TIME_UNITS.has(word.text.toLowerCase()))) {
-    const unit = word.outside ? timeUnitByPattern(text, restAt) : timeUnitOf(text, restAt, word.text);
+  if (wordEnd !== -1 && (outside || TIME_UNITS.hasRange(text, restAt + 1, wordEnd))) {
+    const unit = outside ? timeUnitByPattern(text, restAt) : timeUnitOf(text, restAt, wordEnd);
     if (unit !== null) return readDuration(text, start, restAt + 1 + unit.length, value, unit);
   }
 
@@ -289,7 +308,17 @@ function readNumberWordFigure(text: string, match: RegExpExecArray): FigureSpan 
 
 function readDuration(text: string, start: number, end: number, value: number, unitWord: string): FigureSpan {
   const unit = normaliseTimeUnit(unitWord);
-  if (qualifierBefore(text, start)) return withQualifier(text, start, { end, value, kind: 'duration', unit });
+  const qualifier = qualifierBefore(text, start);
+  if (qualifier) {
+    return {
+      start: start - qualifier.length,
+      end,
+      value,
+      kind: 'duration',
+      unit,
+      qualifier: qualifier.qualifier,
+    };
+  }
   const lead = durationLeadBefore(text, start);
   return { start: start - (lead?.[0].length ?? 0), end, value, kind: 'duration', unit, qualifier: null };
 }
@@ -327,16 +356,11 @@ function isNumberPunctuation(code: number): boolean {
   return code === 0x2e || code === 0x2c || code === 0x3a || code === 0x2f;
 }
 
-/** The ASCII letters from `at`, and whether a character outside ASCII ends them (a pattern must decide then). */
-interface WordAfter {
-  text: string;
-  outside: boolean;
-}
-
-function wordAfter(text: string, at: number): WordAfter {
+/** The end of the ASCII letters from `at`. */
+function asciiLettersEnd(text: string, at: number): number {
   let end = at;
   while (isAsciiLetter(text.charCodeAt(end))) end += 1;
-  return { text: text.slice(at, end), outside: text.charCodeAt(end) >= 0x80 };
+  return end;
 }
 
 /** PERCENT_AFTER at `at`: the length of `%`, ` %`, `pc`, ` percent` …, or 0. */
@@ -348,11 +372,10 @@ function percentAfter(text: string, at: number): number {
   return PERCENT_AFTER.exec(text)?.[0].length ?? 0;
 }
 
-/** TIME_UNIT_AFTER at `at` for an ASCII unit word (a time unit in any case) after the space or hyphen. */
-function timeUnitOf(text: string, at: number, word: string): string | null {
-  const after = at + 1 + word.length;
-  if (isDigitCode(text.charCodeAt(after)) || text.startsWith('-old', after)) return null;
-  return word;
+/** TIME_UNIT_AFTER at `at` for an ASCII unit word (a time unit in any case, ending at `end`) after the space or hyphen. */
+function timeUnitOf(text: string, at: number, end: number): string | null {
+  if (isDigitCode(text.charCodeAt(end)) || text.startsWith('-old', end)) return null;
+  return text.slice(at + 1, end);
 }
 
 /** TIME_UNIT_AFTER at `at`: the unit word as written, or null. */

@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer';
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 import { StoryError } from './types.ts';
 
 /** The largest story file accepted, in bytes (1 MiB); exactly this size is still accepted. */
@@ -20,8 +20,26 @@ export function normaliseStoryText(input: Uint8Array | string): string {
 
 /** The `contentHash` of a normalised story text: `sha256:<hex>` of its UTF-8 bytes. */
 export function hashStoryText(text: string): string {
-  return `sha256:${createHash('sha256').update(text, 'utf8').digest('hex')}`;
+  return `sha256:${sha256Hex(text)}`;
 }
+
+/**
+ * The `contentHash` of a story read from `bytes`, the file that normaliseStoryText decoded to `text`: when
+ * the file has no BOM and no CR, its bytes are the text's UTF-8 bytes, hashed without encoding the text again.
+ */
+export function hashStoryFile(bytes: Uint8Array, text: string): string {
+  const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+  return bom || bytes.indexOf(0x0d) !== -1 ? hashStoryText(text) : `sha256:${sha256Hex(bytes)}`;
+}
+
+/**
+ * The SHA-256 of bytes or of a string's UTF-8 bytes, as hex: crypto.hash (Node 20.12+) hashes them in one
+ * call without a Hash object per file (the same digest); older Node 20 releases build the Hash object.
+ */
+const sha256Hex: (data: string | Uint8Array) => string =
+  typeof crypto.hash === 'function'
+    ? (data) => crypto.hash('sha256', data, 'hex')
+    : (data) => crypto.createHash('sha256').update(data).digest('hex');
 
 function decodeBytes(bytes: Uint8Array): string {
   if (bytes.byteLength > MAX_STORY_BYTES) throw tooLarge(bytes.byteLength);

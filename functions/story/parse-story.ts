@@ -1,10 +1,12 @@
 import { extractCitations, summariseCitations, tidyWhitespace, uniqueInOrder } from './citations.ts';
-import { extractFigures } from './figures.ts';
+import { addParagraphFigures } from './figures.ts';
 import { computeMetrics } from './metrics.ts';
-import { hashStoryText, normaliseStoryText } from './normalise-text.ts';
+import { hashStoryFile, hashStoryText, normaliseStoryText } from './normalise-text.ts';
+import { scanText } from './scan-text.ts';
 import { deriveStoryId, type StorySource } from './story-id.ts';
+import { StoryLines } from './story-lines.ts';
 import { parseTimestamp } from './timestamp.ts';
-import { type Paragraph, type StoryDocument, StoryError } from './types.ts';
+import { type Figure, type Paragraph, type StoryDocument, StoryError } from './types.ts';
 import { parseVersionLabel } from './version.ts';
 
 /** The version line read into its label and marker. */
@@ -24,11 +26,11 @@ const DISCLAIMER = /^disclaimer:/i;
 export function parseStory(input: Uint8Array | string, source: StorySource): StoryDocument {
   const text = normaliseStoryText(input);
   const storyId = deriveStoryId(source);
-  const lines = text.split('\n');
+  const lines = new StoryLines(text);
   const versionAt = nextNonBlank(lines, 0);
   const { version, marker } = readVersionLine(lines, versionAt);
   const titleAt = nextNonBlank(lines, versionAt + 1);
-  const title = lines[titleAt]?.trim();
+  const title = lines.line(titleAt)?.trim();
   if (title === undefined)
     throw new StoryError('missing_title', 'the file ends after the version line; add a title line');
   if (parseTimestamp(title).ok) {
@@ -46,6 +48,15 @@ export function parseStory(input: Uint8Array | string, source: StorySource): Sto
     paragraphs.push({ index, text: cited.text, citations: uniqueInOrder(cited.marks) });
   }
   const citations = summariseCitations(paragraphs, marks);
+  // One scan of each paragraph serves the figures and the word and sentence counts.
+  const figures: Figure[] = [];
+  const counts = { words: 0, sentences: 0 };
+  for (const paragraph of paragraphs) {
+    const scan = scanText(paragraph.text);
+    counts.words += scan.words;
+    counts.sentences += scan.sentences;
+    addParagraphFigures(figures, paragraph, scan);
+  }
   return {
     storyId,
     version,
@@ -55,28 +66,21 @@ export function parseStory(input: Uint8Array | string, source: StorySource): Sto
     paragraphs,
     disclaimer,
     citations,
-    figures: extractFigures(paragraphs),
-    metrics: computeMetrics(paragraphs, citations),
-    contentHash: hashStoryText(text),
+    figures,
+    metrics: computeMetrics(paragraphs, citations, counts),
+    contentHash: typeof input === 'string' ? hashStoryText(text) : hashStoryFile(input, text),
   };
 }
 
 /** The index of the first line from `from` on that is not blank, or `lines.length`. */
-function nextNonBlank(lines: readonly string[], from: number): number {
+function nextNonBlank(lines: StoryLines, from: number): number {
   let at = from;
-  while (at < lines.length && isBlank(lines[at] ?? '')) at += 1;
+  while (at < lines.count && lines.isBlank(at)) at += 1;
   return at;
 }
 
-/** A line holding only whitespace, Unicode spaces such as U+00A0 included, is blank. */
-function isBlank(text: string): boolean {
-  const first = text.charCodeAt(0);
-  if (first > 0x20 && first < 0x7f) return false; // a visible ASCII character: most lines
-  return text.trim().length === 0;
-}
-
-function readVersionLine(lines: readonly string[], at: number): VersionLine {
-  const line = lines[at];
+function readVersionLine(lines: StoryLines, at: number): VersionLine {
+  const line = lines.line(at);
   if (line === undefined)
     throw new StoryError('missing_version', 'the file is empty; the first line must be a version like v0.12');
   const text = line.trim();
@@ -95,8 +99,8 @@ function readVersionLine(lines: readonly string[], at: number): VersionLine {
   return { version: parsed.label, marker: marker === '' ? null : marker };
 }
 
-function readTimestampLine(lines: readonly string[], at: number): string {
-  const line = lines[at];
+function readTimestampLine(lines: StoryLines, at: number): string {
+  const line = lines.line(at);
   if (line === undefined) {
     throw new StoryError(
       'invalid_timestamp',
@@ -111,14 +115,14 @@ function readTimestampLine(lines: readonly string[], at: number): string {
 }
 
 /** The body paragraphs (runs of non-blank lines from `from` on) and the closing disclaimer, if any. */
-function splitBody(lines: readonly string[], from: number): { body: string[]; disclaimer: string | null } {
+function splitBody(lines: StoryLines, from: number): { body: string[]; disclaimer: string | null } {
   const paragraphs: string[] = [];
   let first = -1; // the first line of the paragraph being read
-  for (let at = from; at <= lines.length; at += 1) {
-    const blank = at === lines.length || isBlank(lines[at] ?? '');
+  for (let at = from; at <= lines.count; at += 1) {
+    const blank = at === lines.count || lines.isBlank(at);
     if (!blank && first === -1) first = at;
     else if (blank && first !== -1) {
-      paragraphs.push(at - first === 1 ? (lines[first] ?? '') : lines.slice(first, at).join('\n'));
+      paragraphs.push(lines.join(first, at));
       first = -1;
     }
   }

@@ -17,15 +17,27 @@ export function deriveStoryId(source: StorySource): string {
     return checkStoryId(source.metadataStoryId, `the story-id metadata "${clip(source.metadataStoryId)}"`);
   }
   const key = source.key ?? '';
-  const segments = key.split('/');
-  const file = segments[segments.length - 1] ?? '';
-  const parent = segments[segments.length - 2];
-  if (segments.length >= 3 && segments[segments.length - 3] === 'stories' && parent !== undefined) {
-    return checkStoryId(parent, `the folder "${clip(parent)}" of the key "${clip(key)}"`);
+  // The last three segments of the key, read from its last slashes (as `key.split('/')` would give them).
+  const last = key.lastIndexOf('/');
+  const file = key.slice(last + 1);
+  const second = last > 0 ? key.lastIndexOf('/', last - 1) : -1;
+  if (second !== -1) {
+    const third = second > 0 ? key.lastIndexOf('/', second - 1) : -1;
+    if (key.slice(third + 1, second) === 'stories') {
+      const parent = key.slice(second + 1, last);
+      return checkStoryId(parent, `the folder "${clip(parent)}" of the key "${clip(key)}"`);
+    }
   }
   const dot = file.lastIndexOf('.');
   const stem = dot > 0 ? file.slice(0, dot) : file;
-  return checkStoryId(stem.replace(/^\d+_/, ''), `the file name "${clip(file)}"`);
+  return checkStoryId(stem.slice(sequencePrefixLength(stem)), `the file name "${clip(file)}"`);
+}
+
+/** The length of a leading `<digits>_` (as `^\d+_` matches it), or 0. */
+function sequencePrefixLength(stem: string): number {
+  let end = 0;
+  while (end < stem.length && stem.charCodeAt(end) >= 0x30 && stem.charCodeAt(end) <= 0x39) end += 1;
+  return end > 0 && stem.charCodeAt(end) === 0x5f ? end + 1 : 0;
 }
 
 function checkStoryId(id: string, origin: string): string {
