@@ -309,16 +309,7 @@ function readNumberWordFigure(text: string, match: RegExpExecArray): FigureSpan 
 function readDuration(text: string, start: number, end: number, value: number, unitWord: string): FigureSpan {
   const unit = normaliseTimeUnit(unitWord);
   const qualifier = qualifierBefore(text, start);
-  if (qualifier) {
-    return {
-      start: start - qualifier.length,
-      end,
-      value,
-      kind: 'duration',
-      unit,
-      qualifier: qualifier.qualifier,
-    };
-  }
+  if (qualifier) return withQualifier(text, start, { end, value, kind: 'duration', unit }, qualifier);
   const lead = durationLeadBefore(text, start);
   return { start: start - (lead?.[0].length ?? 0), end, value, kind: 'duration', unit, qualifier: null };
 }
@@ -327,9 +318,9 @@ function withQualifier(
   text: string,
   start: number,
   figure: Omit<FigureSpan, 'start' | 'qualifier'>,
+  qualifier = qualifierBefore(text, start),
 ): FigureSpan {
   const { end, value, kind, unit } = figure;
-  const qualifier = qualifierBefore(text, start);
   if (!qualifier) return { start, end, value, kind, unit, qualifier: null };
   return { start: start - qualifier.length, end, value, kind, unit, qualifier: qualifier.qualifier };
 }
