@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { brotliCompressSync, gzipSync, constants as zlibConstants } from 'node:zlib';
+import { HeaderMemo } from './header-memo.ts';
 import type { HttpRequest, HttpResponse } from './types.ts';
 
 /** A successful GET answer before content negotiation and conditional evaluation. */
@@ -46,8 +47,7 @@ export interface PreparedRepresentation {
 
 /** Bodies shorter than this are sent as they are: compressing them gains nothing. */
 const MIN_COMPRESS_BYTES = 256;
-const CODING_MEMO_LIMIT = 256;
-const codingMemo = new Map<string, ContentCoding | null>();
+const codingMemo = new HeaderMemo<ContentCoding | null>();
 
 const BASE_HEADERS: Readonly<Record<string, string>> = {
   'x-content-type-options': 'nosniff',
@@ -101,11 +101,7 @@ export function chooseContentCoding(header: string | undefined): ContentCoding |
 function memoContentCoding(header: string | undefined): ContentCoding | null {
   if (!header) return null;
   const known = codingMemo.get(header);
-  if (known !== undefined) return known;
-  const coding = chooseContentCoding(header);
-  if (codingMemo.size >= CODING_MEMO_LIMIT) codingMemo.clear();
-  codingMemo.set(header, coding);
-  return coding;
+  return known !== undefined ? known : codingMemo.remember(header, chooseContentCoding(header));
 }
 
 function compress(input: Buffer, coding: ContentCoding): Buffer {

@@ -1,4 +1,5 @@
 import type { StoryReader } from '../store/story-store.ts';
+import { HeaderMemo } from './header-memo.ts';
 import type { RepresentationCache } from './representation-cache.ts';
 
 /** A request as the HTTP layer sees it: no AWS types; the adapter fills it in. */
@@ -85,16 +86,10 @@ export function resolveBaseUrl(source: BaseUrlSource): string {
   const host = (source.trustForwardedHost ? headers['x-forwarded-host'] : undefined) ?? headers.host;
   // Clients send a handful of distinct header values: the URL made of them is remembered.
   const memoKey = `${forwardedProto ?? '\0'}\n${host ?? '\0'}\n${stage ?? '\0'}\n${source.trustForwardedHost === true}`;
-  const known = baseUrlMemo.get(memoKey);
-  if (known !== undefined) return known;
-  const baseUrl = computeBaseUrl(source);
-  if (baseUrlMemo.size >= BASE_URL_MEMO_LIMIT) baseUrlMemo.clear();
-  baseUrlMemo.set(memoKey, baseUrl);
-  return baseUrl;
+  return baseUrlMemo.get(memoKey) ?? baseUrlMemo.remember(memoKey, computeBaseUrl(source));
 }
 
-const BASE_URL_MEMO_LIMIT = 256;
-const baseUrlMemo = new Map<string, string>();
+const baseUrlMemo = new HeaderMemo<string>();
 
 function firstValue(value: string | undefined): string | undefined {
   const first = value?.split(',')[0]?.trim();
