@@ -76,6 +76,7 @@ async function printCallCosts(
   callsByCommand: Map<string, number>,
   deliveries: number,
   putMs: number,
+  floorPerDelivery: number,
 ): Promise<void> {
   const { dynamo, s3 } = pipeline.clients;
   const TableName = pipeline.emulators.tableName;
@@ -143,17 +144,10 @@ async function printCallCosts(
       `    ${command.replace(/Command$/, '').padEnd(10)} ${cost.toFixed(2)} ms × ${perDelivery.toFixed(2)} = ${(perDelivery * cost).toFixed(2)} ms`,
     );
   }
-  const floorPerDelivery = putMs * (writesPerDelivery(callsByCommand) / deliveries);
   console.log(
     `  calls alone ${callsMs.toFixed(1)} ms per delivery vs floor ${floorPerDelivery.toFixed(1)} ms: the handler cannot pass ${(floorPerDelivery / callsMs).toFixed(2)}× here, ` +
       `${(floorPerDelivery / (callsMs - archiveMs)).toFixed(2)}× without the local archive PutObject (AWS makes none)`,
   );
-}
-
-function writesPerDelivery(callsByCommand: Map<string, number>): number {
-  let writes = 0;
-  for (const [command, count] of callsByCommand) if (WRITE_COMMANDS.has(command)) writes += count;
-  return writes;
 }
 
 const pipeline = await startTestPipeline();
@@ -275,7 +269,14 @@ try {
   console.log(
     `  items per version ${(items.length / versionsStored).toFixed(2)}; write units per version ${(units / versionsStored).toFixed(2)} (stored item sizes, 1 KB rounded up per item)`,
   );
-  await printCallCosts(items, uploads, callsByCommand, deliveries.length, floorMs / writeCalls);
+  await printCallCosts(
+    items,
+    uploads,
+    callsByCommand,
+    deliveries.length,
+    floorMs / writeCalls,
+    floorMs / deliveries.length,
+  );
   const versionItems = items.filter((item) => item.type === 'version');
   const meanVersionBytes = versionItems.reduce((sum, item) => sum + itemSize(item), 0) / versionItems.length;
   console.log(`  mean version item ${(meanVersionBytes / 1024).toFixed(2)} KB`);
