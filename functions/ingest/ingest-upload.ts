@@ -95,6 +95,8 @@ export async function ingestUpload(event: UploadEvent, deps: IngestDeps): Promis
   ]);
   let outcome: VersionOutcome;
   let finished = false;
+  /** The sources the head this version replaced cited (their feeds change too); none when it is not head. */
+  let previousSources: string[] = [];
   if (result.status === 'retracted') {
     // A redelivery of an upload whose version has been retracted since: finish that retraction.
     await deps.store.settleRetractedVersion(storyId, version);
@@ -115,15 +117,16 @@ export async function ingestUpload(event: UploadEvent, deps: IngestDeps): Promis
       finished = true;
     } else {
       // Stage 3: index items, stale index items, the head and the neighbours (for warnings), together.
-      const [, , headMoved, neighbours] = await Promise.all([
+      const [, , head, neighbours] = await Promise.all([
         deps.store.putSourceIndex(write),
         deps.store.removeStaleSources(write, result.staleSources),
         deps.store.moveHead(write),
         deps.store.findNeighbourVersions(storyId, version),
       ]);
       const warnings = findTimestampWarnings(write.document, neighbours);
+      previousSources = head.previousSources;
       // A redelivery (`current`) of a stored upload answers what the first delivery answered.
-      outcome = { outcome: 'stored', storyId, version, headMoved, warnings };
+      outcome = { outcome: 'stored', storyId, version, headMoved: head.moved, warnings };
     }
   }
   // Stage 4: the key's status, and a re-read of its latest delete: one that raced this upload may have
@@ -153,7 +156,7 @@ export async function ingestUpload(event: UploadEvent, deps: IngestDeps): Promis
   if (outcome.outcome === 'stored') {
     // Also on a redelivery (`current`): the first delivery may have crashed before publishing, and the
     // event id repeats, so consumers drop the copy. `same_text` and `stale` changed nothing: no event.
-    await deps.events?.publishChanges([versionPublishedChange(write, outcome.headMoved)]);
+    await deps.events?.publishChanges([versionPublishedChange(write, outcome.headMoved, previousSources)]);
   }
   return outcome;
 }

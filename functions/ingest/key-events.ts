@@ -36,9 +36,13 @@ export type IngestOutcome =
   | { outcome: 'retracted'; versions: RetractedVersion[] }
   | { outcome: 'ignored'; reason: string };
 
-/** A version a delete left retracted; `storyRetracted` when no version of its story is left. */
+/**
+ * A version a delete left retracted; `storyRetracted` when no version of its story is left. `sources`
+ * are the citations it had: when it was the head, their feeds drop it.
+ */
 export interface RetractedVersion extends KeyVersionLink {
   storyRetracted: boolean;
+  sources: string[];
 }
 
 /** What an event answers when a later delete of its key decided the outcome. */

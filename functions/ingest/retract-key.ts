@@ -30,8 +30,8 @@ export async function retractKey(event: KeyRemovalEvent, deps: IngestDeps): Prom
   const retracted: RetractedVersion[] = [];
   for (const link of await deps.store.listKeyVersions(event.key)) {
     await deps.store.releaseVersion(event.key, link, removal);
-    const state = await deps.store.settleRetractedVersion(link.storyId, link.version);
-    if (state !== 'live') retracted.push({ ...link, storyRetracted: state === 'story-retracted' });
+    const { state, sources } = await deps.store.settleRetractedVersion(link.storyId, link.version);
+    if (state !== 'live') retracted.push({ ...link, storyRetracted: state === 'story-retracted', sources });
   }
   if (deps.events && retracted.length > 0) {
     // After the table writes, before the status: a failed publish retries the record, and a redelivered

@@ -50,7 +50,8 @@ export async function retractionChanges(
     const storyGone = versions.some((version) => version.storyRetracted);
     const head = storyGone ? null : ((await reader?.getHead(storyId)) ?? null);
     const above = (version: string) => head !== null && compareVersions(version, head.version) > 0;
-    for (const { version } of versions) {
+    for (const { version, sources } of versions) {
+      // A retracted head leaves the feeds of the sources it cited (the one below may cite them again).
       changes.push({
         kind: 'retracted',
         storyId,
@@ -59,7 +60,7 @@ export async function retractionChanges(
         headChanged: storyGone || above(version),
         cause: removal.order,
         at: removal.at,
-        sources: [],
+        sources,
       });
     }
     if (storyGone) {

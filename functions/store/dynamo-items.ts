@@ -30,6 +30,8 @@ export interface HeadFields {
   contentHash: unknown;
   revision: unknown;
   ingestedAt: unknown;
+  /** The version's cited sources: when a later version replaces it as head, their feeds change too. */
+  sources: string[];
 }
 
 /** The head item (STORY#<id> / HEAD, listed by the byUpdated index) that shows one version. */
@@ -46,6 +48,7 @@ export function buildHeadItem(fields: HeadFields): Item {
     contentHash: fields.contentHash,
     revision: fields.revision,
     ingestedAt: fields.ingestedAt,
+    sources: fields.sources,
     [TABLE.indexes.byUpdated.partitionKey]: 'STORIES',
     [TABLE.indexes.byUpdated.sortKey]: invertedTimeKey(fields.publishedAt, fields.storyId),
   };

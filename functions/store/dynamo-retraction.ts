@@ -10,7 +10,8 @@ import {
 import { versionSortKey } from '../story/version.ts';
 import { batchGetItems, buildHeadItem } from './dynamo-items.ts';
 import { keyHash, keyPartition } from './dynamo-key-items.ts';
-import type { KeyRemoval, KeyVersionLink, Retraction, Tombstone, VersionState } from './story-store.ts';
+import { stringList } from './dynamo-keys.ts';
+import type { KeyRemoval, KeyVersionLink, Retraction, SettledVersion, Tombstone } from './story-store.ts';
 import { TABLE } from './table-definition.ts';
 
 /**
@@ -205,12 +206,12 @@ export async function settleRetractedVersion(
   db: Db,
   storyId: string,
   version: string,
-): Promise<VersionState> {
+): Promise<SettledVersion> {
   const pk = storyPk(storyId);
   const versionKey = versionKeyOf(version);
   const item = await getItem(db, pk, `V#${versionKey}`);
-  if (!item || typeof item.retractedAt !== 'string') return 'live';
-  const sources = new Set([...stringList(item.sources), ...stringList(item.staleSources)]);
+  if (!item || typeof item.retractedAt !== 'string') return { state: 'live', sources: [] };
+  const sources = [...new Set([...stringList(item.sources), ...stringList(item.staleSources)])];
   for (const citationId of sources) {
     await conditionally(
       db.dynamo.send(
@@ -225,8 +226,10 @@ export async function settleRetractedVersion(
     );
   }
   const head = await getItem(db, pk, HEAD_SK);
-  if (!head) return 'story-retracted';
-  if (head.versionKey !== versionKey || String(head.revision) > String(item.revision)) return 'retracted';
+  if (!head) return { state: 'story-retracted', sources };
+  if (head.versionKey !== versionKey || String(head.revision) > String(item.revision)) {
+    return { state: 'retracted', sources };
+  }
   const headIs = {
     ConditionExpression: 'versionKey = :versionKey AND #revision = :revision',
     ExpressionAttributeNames: { '#revision': 'revision' },
@@ -237,7 +240,7 @@ export async function settleRetractedVersion(
     await conditionally(
       db.dynamo.send(new PutCommand({ TableName: db.tableName, Item: headItem(below), ...headIs })),
     );
-    return 'retracted';
+    return { state: 'retracted', sources };
   }
   await db.dynamo.send(
     new PutCommand({
@@ -255,7 +258,7 @@ export async function settleRetractedVersion(
   await conditionally(
     db.dynamo.send(new DeleteCommand({ TableName: db.tableName, Key: { pk, sk: HEAD_SK }, ...headIs })),
   );
-  return 'story-retracted';
+  return { state: 'story-retracted', sources };
 }
 
 async function readHighestLiveVersion(db: Db, storyId: string): Promise<Item | null> {
@@ -283,11 +286,8 @@ function headItem(version: Item): Item {
     contentHash: version.contentHash,
     revision: version.revision,
     ingestedAt: version.ingestedAt,
+    sources: stringList(version.sources),
   });
-}
-
-function stringList(value: unknown): string[] {
-  return Array.isArray(value) ? value.filter((entry): entry is string => typeof entry === 'string') : [];
 }
 
 // ---- reads ------------------------------------------------------------------------------------

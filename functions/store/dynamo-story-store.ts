@@ -38,14 +38,15 @@ import {
 } from './dynamo-retraction.ts';
 import { DynamoStoryReader } from './dynamo-story-reader.ts';
 import type {
+  HeadMove,
   IngestErrorRecord,
   IngestStatus,
   IngestStatusWrite,
   KeyRemoval,
   KeyVersionLink,
   NeighbourVersions,
+  SettledVersion,
   StoryWriter,
-  VersionState,
   VersionWrite,
   VersionWriteResult,
 } from './story-store.ts';
@@ -238,12 +239,17 @@ export class DynamoStoryStore extends DynamoStoryReader implements StoryWriter {
     }
   }
 
-  /** Conditionally points the head at this version; false when a higher version (or later revision) is head. */
-  async moveHead(write: VersionWrite): Promise<boolean> {
+  /**
+   * Conditionally points the head at this version (not when a higher version, or a later revision, is
+   * head), and answers the sources the replaced head cited, from the head it overwrote (ALL_OLD). A head
+   * written before heads carried their sources is looked up in its version item.
+   */
+  async moveHead(write: VersionWrite): Promise<HeadMove> {
     const { document } = write;
     const versionKey = versionSortKey(document.version);
+    let previous: Item | undefined;
     try {
-      await this.dynamo.send(
+      ({ Attributes: previous } = await this.dynamo.send(
         new PutCommand({
           TableName: this.tableName,
           Item: buildHeadItem({
@@ -255,18 +261,31 @@ export class DynamoStoryStore extends DynamoStoryReader implements StoryWriter {
             contentHash: document.contentHash,
             revision: write.revision,
             ingestedAt: write.ingestedAt,
+            sources: document.citations.map((citation) => citation.id),
           }),
           ConditionExpression:
             'attribute_not_exists(pk) OR versionKey < :versionKey OR (versionKey = :versionKey AND #revision <= :revision)',
           ExpressionAttributeNames: { '#revision': 'revision' },
           ExpressionAttributeValues: { ':versionKey': versionKey, ':revision': write.revision },
+          ReturnValues: 'ALL_OLD',
         }),
-      );
-      return true;
+      ));
     } catch (error) {
-      if (isConditionFailure(error)) return false;
+      if (isConditionFailure(error)) return { moved: false, previousSources: [] };
       throw error;
     }
+    if (!previous) return { moved: true, previousSources: [] };
+    if (Array.isArray(previous.sources))
+      return { moved: true, previousSources: stringList(previous.sources) };
+    const { Item } = await this.dynamo.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: storyPk(document.storyId), sk: versionSk(String(previous.versionKey)) },
+        ProjectionExpression: '#sources',
+        ExpressionAttributeNames: { '#sources': 'sources' },
+      }),
+    );
+    return { moved: true, previousSources: stringList(Item?.sources) };
   }
 
   /** Records a rejected upload (and, first, where to find it by key); the same event twice is one item. */
@@ -337,7 +356,7 @@ export class DynamoStoryStore extends DynamoStoryReader implements StoryWriter {
   }
 
   /** Drops a retracted version's source index items and moves the head off it. */
-  settleRetractedVersion(storyId: string, version: string): Promise<VersionState> {
+  settleRetractedVersion(storyId: string, version: string): Promise<SettledVersion> {
     return settleRetractedVersion(this, storyId, version);
   }
 

@@ -200,8 +200,11 @@ export interface StoryWriter {
   putSourceIndex(write: VersionWrite): Promise<void>;
   /** Drops index items of sources an older revision cited and this one does not. */
   removeStaleSources(write: VersionWrite, staleSources: string[]): Promise<void>;
-  /** Moves the story's head to this version if it is the highest (or a later revision of it). */
-  moveHead(write: VersionWrite): Promise<boolean>;
+  /**
+   * Moves the story's head to this version if it is the highest (or a later revision of it). Answers
+   * whether it moved and, when it did, the sources the head it replaced cited: their feeds change too.
+   */
+  moveHead(write: VersionWrite): Promise<HeadMove>;
   /** Records a rejected upload; `order` is the upload's place among the events of its key. */
   recordIngestError(error: IngestErrorRecord, order: string): Promise<void>;
   /** Deletes the recorded errors of `key` from events ordered before `order` (or equal, when `inclusive`). */
@@ -228,8 +231,23 @@ export interface StoryWriter {
   holdVersion(write: VersionWrite, currentRevision: string): Promise<void>;
   /** For a delete of `key`: the key no longer holds the version; retracts it when no key does. */
   releaseVersion(key: string, link: KeyVersionLink, removal: KeyRemoval): Promise<void>;
-  /** Drops a retracted version's source index items and moves the head off it; no-op when live. */
-  settleRetractedVersion(storyId: string, version: string): Promise<VersionState>;
+  /**
+   * Drops a retracted version's source index items and moves the head off it; no-op when live. Answers
+   * the version's state and, unless live, the sources it cited (their feeds drop it if it was the head).
+   */
+  settleRetractedVersion(storyId: string, version: string): Promise<SettledVersion>;
+}
+
+/** What moveHead did: `previousSources` are the citations of the head it replaced (none when it did not move). */
+export interface HeadMove {
+  moved: boolean;
+  previousSources: string[];
+}
+
+/** A version's state after settleRetractedVersion, with the sources a retracted one cited. */
+export interface SettledVersion {
+  state: VersionState;
+  sources: string[];
 }
 
 /** The versions next to one version of a story. */

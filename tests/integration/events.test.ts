@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { combineEventSinks, type RetryPolicy } from '../../functions/events/event-sink.ts';
@@ -95,6 +96,19 @@ describe('events of the ingest flow, against the emulators and local receivers',
 
   function received(): StoryEvent[] {
     return webhook.accepted().map((body) => JSON.parse(body) as StoryEvent);
+  }
+
+  /** The absolute URLs of each feed path in its three formats. */
+  function feedUrls(...paths: string[]): Set<string> {
+    return new Set(
+      paths.flatMap((path) => ['json', 'atom', 'rss'].map((format) => `${BASE_URL}${path}.${format}`)),
+    );
+  }
+
+  /** The stories a source's feed lists (what its feed is built from). */
+  async function storiesInSourceFeed(citationId: string): Promise<string[]> {
+    const page = await pipeline.store.listSourceStories(citationId, { limit: 50 });
+    return page.items.map((item) => item.document.storyId);
   }
 
   function pingedFeeds(): string[] {
@@ -229,13 +243,34 @@ describe('events of the ingest flow, against the emulators and local receivers',
     expect(events[3]?.id).toBe(events[1]?.id);
     expect(events[1]?.id).not.toBe(firstPublish?.id);
     expect(checkEventsAgainstSchemas(events)).toEqual([]);
+    // 934f7ccc's feed dropped the story with v2.0; 25773905's lists it again with v1.0.
     expect(new Set(pingedFeeds())).toEqual(
-      new Set(
-        ['/feeds/latest', '/stories/retract/feed', '/sources/25773905/feed'].flatMap((path) =>
-          ['json', 'atom', 'rss'].map((format) => `${BASE_URL}${path}.${format}`),
-        ),
+      feedUrls('/feeds/latest', '/stories/retract/feed', '/sources/25773905/feed', '/sources/934f7ccc/feed'),
+    );
+  });
+
+  it('pings the feed of a source the new head no longer cites, which the story left', async () => {
+    await uploadAndIngest(
+      'stories/recited/v1.0.txt',
+      buildStoryFile({ version: 'v1.0', paragraphs: ['A [25773905].', 'B [934f7ccc].'] }),
+    );
+    hub.requests.length = 0;
+    await uploadAndIngest(
+      'stories/recited/v1.1.txt',
+      buildStoryFile({ version: 'v1.1', paragraphs: ['A [25773905].', 'C [1a2b3c4d].'] }),
+    );
+
+    expect(new Set(pingedFeeds())).toEqual(
+      feedUrls(
+        '/feeds/latest',
+        '/stories/recited/feed',
+        '/sources/25773905/feed',
+        '/sources/934f7ccc/feed',
+        '/sources/1a2b3c4d/feed',
       ),
     );
+    expect(await storiesInSourceFeed('934f7ccc')).not.toContain('recited');
+    expect(await storiesInSourceFeed('1a2b3c4d')).toContain('recited');
   });
 
   it('retracts the whole story with its last version, and publishes it again when it is uploaded again', async () => {
@@ -254,5 +289,41 @@ describe('events of the ingest flow, against the emulators and local receivers',
     ]);
     expect(new Set(events.map((event) => event.id)).size).toBe(4);
     expect(checkEventsAgainstSchemas(events)).toEqual([]);
+  });
+
+  it('finds the sources of a head written before heads carried them, in its version item', async () => {
+    await uploadAndIngest(
+      'stories/older/v1.0.txt',
+      buildStoryFile({ version: 'v1.0', paragraphs: ['A [25773905].', 'B [934f7ccc].'] }),
+    );
+    await pipeline.clients.dynamo.send(
+      new UpdateCommand({
+        TableName: pipeline.emulators.tableName,
+        Key: { pk: 'STORY#older', sk: 'HEAD' },
+        UpdateExpression: 'REMOVE sources',
+      }),
+    );
+    hub.requests.length = 0;
+    await uploadAndIngest(
+      'stories/older/v1.1.txt',
+      buildStoryFile({ version: 'v1.1', paragraphs: ['A [25773905].'] }),
+    );
+
+    expect(new Set(pingedFeeds())).toEqual(
+      feedUrls('/feeds/latest', '/stories/older/feed', '/sources/25773905/feed', '/sources/934f7ccc/feed'),
+    );
+  });
+
+  it('pings the feeds of the sources a retracted story leaves', async () => {
+    const key = 'stories/left/v1.0.txt';
+    await uploadAndIngest(key, buildStoryFile({ version: 'v1.0', paragraphs: ['A [5e5e5e5e].'] }));
+    expect(await storiesInSourceFeed('5e5e5e5e')).toContain('left');
+    hub.requests.length = 0;
+    await deleteAndIngest(key);
+
+    expect(new Set(pingedFeeds())).toEqual(
+      feedUrls('/feeds/latest', '/stories/left/feed', '/sources/5e5e5e5e/feed'),
+    );
+    expect(await storiesInSourceFeed('5e5e5e5e')).not.toContain('left');
   });
 });
