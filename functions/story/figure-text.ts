@@ -129,12 +129,34 @@ export function isPartOfName(text: string, start: number): boolean {
   if (!outside) {
     // An ASCII word with a capital: a name unless it ends in 's or is a function word.
     if (text.charCodeAt(start - 2) === 0x73 && text.charCodeAt(start - 3) === 0x27) return false;
-    return !FUNCTION_WORD_SET.hasRange(text, from, start - 1);
+    if (FUNCTION_WORD_SET.hasRange(text, from, start - 1)) return false;
+    // A sentence's first word is capitalised for the sentence: an -ly adverb there is no name ("Recently 80 firms").
+    return !(isLyAdverb(text, from, start - 1) && isSentenceStart(text, from));
   }
   const word = text.slice(from, start - 1);
   if (!UPPER.test(word)) return false;
   if (/['’]s$/u.test(word)) return false; // China's 5 largest banks
   return !FUNCTION_WORDS.has(word.toLowerCase());
+}
+
+/** An ASCII word of 6+ letters ending in `ly`, lower case after its first letter (`Recently`; not `Italy` or `ITALY`). */
+function isLyAdverb(text: string, from: number, end: number): boolean {
+  if (end - from < 6 || text.charCodeAt(end - 1) !== 0x79 || text.charCodeAt(end - 2) !== 0x6c) return false;
+  for (let index = from + 1; index < end; index += 1) {
+    const code = text.charCodeAt(index);
+    if (code < 0x61 || code > 0x7a) return false;
+  }
+  return true;
+}
+
+/** True when `index` starts the text or follows `. `, `! `, `? ` or `: ` (an opening quote may come between). */
+function isSentenceStart(text: string, index: number): boolean {
+  let at = index;
+  if (at > 0 && (text.charCodeAt(at - 1) === 0x22 || text.charCodeAt(at - 1) === 0x201c)) at -= 1;
+  if (at === 0) return true;
+  if (text.charCodeAt(at - 1) !== 0x20 || at < 2) return false;
+  const mark = text.charCodeAt(at - 2);
+  return mark === 0x2e || mark === 0x21 || mark === 0x3f || mark === 0x3a;
 }
 
 /** `[\p{L}\p{N}'’&.-]` at `index`. */

@@ -111,7 +111,10 @@ export const FUNCTION_WORDS = new Set(
     'within among across per via as than over under about around approximately nearly almost up least more less ' +
     'fewer only just roughly some exactly precisely barely merely fully still even also already now today then ' +
     'and but or nor yet so while when if although though because once where top first last next past final ' +
-    'total estimated additional another further another extra well most many like'
+    'total estimated additional another further another extra well most many like ' +
+    // Adverbs that start a sentence ("Meanwhile 80 companies joined"): capitalised there, not names.
+    'meanwhile overall yesterday tomorrow tonight altogether together nationwide worldwide elsewhere instead ' +
+    'however moreover furthermore besides later earlier soon again thus hence therefore nevertheless nonetheless'
   ).split(' '),
 );
 /** Words right after a number that end a counted noun phrase before it starts. */

@@ -33,10 +33,11 @@ export function parseStory(input: Uint8Array | string, source: StorySource): Sto
   const title = lines.line(titleAt)?.trim();
   if (title === undefined)
     throw new StoryError('missing_title', 'the file ends after the version line; add a title line');
-  if (parseTimestamp(title).ok) {
+  const timestampAt = nextNonBlank(lines, titleAt + 1);
+  // A timestamp where the title belongs is the timestamp of a file with no title, unless a timestamp follows it.
+  if (parseTimestamp(title).ok && !parseTimestamp(lines.line(timestampAt)?.trim() ?? '').ok) {
     throw new StoryError('missing_title', `line ${titleAt + 1} is the timestamp; put a title line before it`);
   }
-  const timestampAt = nextNonBlank(lines, titleAt + 1);
   const publishedAt = readTimestampLine(lines, timestampAt);
   const { body, disclaimer } = splitBody(lines, timestampAt + 1);
 

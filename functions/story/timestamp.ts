@@ -1,5 +1,5 @@
 const TIMESTAMP_PATTERN =
-  /^(\d{4})-(\d{2})-(\d{2})([ Tt])(\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(?:([Zz])|([+-])(\d{2})(?::?(\d{2}))?)?$/;
+  /^(\d{4})-(\d{2})-(\d{2})([ Tt])(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?(?:([Zz])|([+-])(\d{2})(?::?(\d{2}))?)?$/;
 
 /** Why a timestamp line was refused, or the instant it names. */
 export type TimestampResult = { ok: true; iso: string } | { ok: false; reason: string };
@@ -18,21 +18,26 @@ export function parseTimestamp(text: string): TimestampResult {
   const zulu = match[9];
   const sign = match[10];
   if (fraction.length > 6) return { ok: false, reason: 'the fraction of a second has more than 6 digits' };
-  if ((match[4] === 'T' || match[4] === 't') && zulu === undefined && sign === undefined) {
+  const iso = match[4] === 'T' || match[4] === 't';
+  if (iso && zulu === undefined && sign === undefined) {
     return { ok: false, reason: 'an ISO timestamp with T needs Z or an offset such as +08:00' };
   }
-  // The pattern is anchored: the fields stand at fixed offsets (YYYY-MM-DD HH:MM:SS).
+  // ISO 8601 may leave out the seconds (2024-07-05T15:33Z); the SPEC's own form has them.
+  if (match[7] === undefined && !iso) {
+    return { ok: false, reason: 'expected a timestamp like 2024-07-05 15:33:01 or 2024-07-05T15:33:01Z' };
+  }
+  // The pattern is anchored: the fields stand at fixed offsets (YYYY-MM-DD HH:MM[:SS]).
   const year = digitsAt(text, 0, 4);
   const month = digitsAt(text, 5, 2);
   const day = digitsAt(text, 8, 2);
   const hour = digitsAt(text, 11, 2);
   const minute = digitsAt(text, 14, 2);
-  const second = digitsAt(text, 17, 2);
+  const second = match[7] === undefined ? 0 : digitsAt(text, 17, 2);
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) {
     return { ok: false, reason: `${match[1]}-${match[2]}-${match[3]} is not a date that exists` };
   }
   if (hour > 23 || minute > 59 || second > 59)
-    return { ok: false, reason: `${match[5]}:${match[6]}:${match[7]} is not a time of day` };
+    return { ok: false, reason: `${text.slice(11, match[7] === undefined ? 16 : 19)} is not a time of day` };
   const offsetHours = Number(match[11] ?? '0');
   const offsetMinutes = Number(match[12] ?? '0');
   if (offsetHours > 23 || offsetMinutes > 59) return { ok: false, reason: 'the UTC offset is out of range' };
@@ -40,7 +45,8 @@ export function parseTimestamp(text: string): TimestampResult {
   const millis = fraction.padEnd(3, '0').slice(0, 3);
   if (offset === 0) {
     // A real UTC date and time of a 4-digit year: toISOString would write these same fields.
-    return { ok: true, iso: `${text.slice(0, 10)}T${text.slice(11, 19)}.${millis}Z` };
+    const time = match[7] === undefined ? `${text.slice(11, 16)}:00` : text.slice(11, 19);
+    return { ok: true, iso: `${text.slice(0, 10)}T${time}.${millis}Z` };
   }
   if (year >= 100) {
     const instant = Date.UTC(year, month - 1, day, hour, minute - offset, second, Number(millis));

@@ -71,6 +71,10 @@ describe('figure extraction', () => {
       'China\u2019s 5 largest banks hired 500 staff.',
       ['5 largest banks|5|count|largest banks|', '500 staff|500|count|staff|'],
     ],
+    [
+      'Meanwhile 80 companies joined. Recently 12 firms left: "Overall 3 years passed."',
+      ['80 companies|80|count|companies|', '12 firms|12|count|firms|', '3 years|3|duration|years|'],
+    ],
   ])('reads %s', (body, expected) => {
     expect(figuresOf(body)).toEqual(expected);
   });
@@ -83,6 +87,10 @@ describe('figure extraction', () => {
     [
       'numbers after a capitalised name',
       'Windows 11 users, Boeing 737 pilots, iPhone 15 buyers, the S&P 500 index, Chapter 11 cases.',
+    ],
+    [
+      'names that start a sentence',
+      'Windows 11 users grew. Boeing 737 pilots flew. In Sicily 80 farms are a name.',
     ],
     [
       'years without a preposition',

@@ -186,6 +186,17 @@ describe('parseStory rejections', () => {
     expect(codeOf(() => parseStory('', { key: 'good.txt' }))).toBe('missing_version');
   });
 
+  it('takes a timestamp line as the title only when a timestamp follows it', () => {
+    const document = parseStory('v0.1\n2024-07-05 15:33:01\n2024-07-05 15:33:02\n\nBody.', { key: 'a.txt' });
+    expect([document.title, document.publishedAt]).toEqual([
+      '2024-07-05 15:33:01',
+      '2024-07-05T15:33:02.000Z',
+    ]);
+    expect(() => parseStory('v0.1\n2024-07-05 15:33:01\n\nBody.', { key: 'a.txt' })).toThrow(
+      expect.objectContaining({ code: 'missing_title' }),
+    );
+  });
+
   it('names the line to fix in layout errors', () => {
     const text = 'v1.0\nTitle\n\n\n2023-02-29 10:00:00\n\nBody.';
     expect(() => parseStory(text, { key: 'a.txt' })).toThrow(/line 5/);
