@@ -11,6 +11,7 @@ import {
   isNumberAt,
   isPartOfName,
   isWhitespaceCode,
+  isWordCharAt,
   isWordUnitAt,
   qualifierBefore,
   yearPrepositionBefore,
@@ -56,6 +57,9 @@ const PERCENT_AFTER =
 const TIME_UNIT_AFTER = new RegExp(`[ -](${TIME_UNIT})(?![\\p{L}\\p{N}])(?!-old)`, 'iuy');
 /** How far after a number the text is read (the words of a counted noun phrase end there). */
 const LOOK_AHEAD = 160;
+/** The one-character currency signs that may follow an amount, by char code. */
+const SIGNS_AFTER: Record<number, string> = { 8364: 'EUR', 163: 'GBP', 165: 'JPY', 8377: 'INR', 8361: 'KRW' };
+
 /** The first words CURRENCY_AFTER can start with (`U` of `U.S.`), as written. */
 const CURRENCY_LEADS = new AsciiWordSet(
   `U US American Hong HK Australian Canadian Singapore New Taiwan Swiss Indian Korean South Brazilian dollar dollars euro euros pound pounds sterling yen yuan renminbi francs rupee rupees won reais ${Object.keys(CURRENCY_CODES).join(' ')}`.split(
@@ -242,6 +246,17 @@ function readNumberFigure(text: string, start: number, end: number): FigureSpan 
   // The ASCII letters after a space or hyphen (none: -1), and whether a character outside ASCII ends them.
   const wordEnd = next === 0x20 || next === 0x2d ? asciiLettersEnd(text, restAt + 1) : -1;
   const outside = wordEnd !== -1 && text.charCodeAt(wordEnd) >= 0x80;
+  // A sign after the amount, as much of Europe writes it: `5 €`, `2,5€`.
+  const signAt = next === 0x20 || next === 0xa0 ? restAt + 1 : restAt;
+  const signAfter = SIGNS_AFTER[text.charCodeAt(signAt)];
+  if (signAfter !== undefined && !isWordCharAt(text, signAt + 1)) {
+    return withQualifier(text, signedStart, {
+      end: signAt + 1,
+      value: signedValue,
+      kind: 'currency',
+      unit: signAfter,
+    });
+  }
   if (next === 0x25 || (next | 0x20) === 0x70 || (next === 0x20 && mayStartPercent(text, restAt + 1))) {
     const percentLength = percentAfter(text, restAt);
     if (percentLength > 0) {

@@ -72,6 +72,15 @@ describe('figure extraction', () => {
       ['5 largest banks|5|count|largest banks|', '500 staff|500|count|staff|'],
     ],
     [
+      'It costs 5 € now, 2.5€ later and about 40 £ in London; ¥ 9 is before.',
+      [
+        '5 €|5|currency|EUR|',
+        '2.5€|2.5|currency|EUR|',
+        'about 40 £|40|currency|GBP|about',
+        '¥ 9|9|currency|JPY|',
+      ],
+    ],
+    [
       'Meanwhile 80 companies joined. Recently 12 firms left: "Overall 3 years passed."',
       ['80 companies|80|count|companies|', '12 firms|12|count|firms|', '3 years|3|duration|years|'],
     ],
