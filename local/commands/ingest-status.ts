@@ -105,7 +105,9 @@ async function readAnswer(response: Response, url: URL): Promise<StatusAnswer> {
 function isIngestStatus(body: unknown): body is IngestStatus {
   const status = body as Partial<IngestStatus> | undefined;
   return (
-    typeof status?.etag === 'string' && typeof status.outcome === 'string' && typeof status.key === 'string'
+    (typeof status?.etag === 'string' || status?.etag === null) &&
+    typeof status.outcome === 'string' &&
+    typeof status.key === 'string'
   );
 }
 

@@ -196,5 +196,15 @@ describe('storyfeed retract', () => {
     const nothing = await storyfeed('retract', 'cli-gone');
     expect(nothing).toMatchObject({ code: 1, stdout: '' });
     expect(nothing.stderr).toContain('no key in s3://stories holds story cli-gone');
+
+    // Uploading the texts again publishes them again (SPEC §6), and the upload says so: the keys'
+    // statuses before it are the deletes', which have no ETag.
+    const again = await storyfeed('upload', join(drafts, 'retract'));
+    expect(again.code).toBe(0);
+    expect(lines(again.stdout).sort()).toEqual([
+      'stored cli-gone v0.1  (stories/cli-gone/v0.1.txt)',
+      'stored cli-gone v0.2  (stories/cli-gone/v0.2.txt)',
+    ]);
+    expect(await status('/stories/cli-gone')).toBe(200);
   });
 });
