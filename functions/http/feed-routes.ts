@@ -11,6 +11,7 @@ import type { Representation } from './representation.ts';
 import {
   EPOCH,
   firstPageTombstones,
+  lastRetraction,
   newest,
   type Paging,
   type RouteContext,
@@ -129,9 +130,10 @@ export async function serveLatestFeed(context: RouteContext): Promise<Representa
     );
     return { page, entries: feedEntries(page.items, baseUrl, 'story') };
   };
-  const [{ page, entries }, tombstones] = await Promise.all([
+  const [{ page, entries }, tombstones, retracted] = await Promise.all([
     load(paging.page.limit),
     firstPageTombstones(context, paging, (clock) => context.deps.reader.listStoryTombstones(clock)),
+    lastRetraction(context),
   ]);
   const links = createPageLinks(baseUrl, '');
   return feedRepresentation(
@@ -144,7 +146,12 @@ export async function serveLatestFeed(context: RouteContext): Promise<Representa
       description: 'Every story at its latest version, newest first.',
       homePageUrl: `${baseUrl}/`,
       entries,
-      changedAt: [...page.items.map((version) => version.ingestedAt), ...retractionTimes(tombstones)],
+      // A retracted head moves down to an older version: the last retraction dates that.
+      changedAt: [
+        ...page.items.map((version) => version.ingestedAt),
+        ...retractionTimes(tombstones),
+        ...retracted,
+      ],
       // The entry id of a story in this feed (see feedEntries).
       deletedEntries: toDeletedEntries(tombstones, (gone) => links.storyJson(gone.storyId)),
     },
@@ -219,7 +226,13 @@ export async function serveSourceFeed(context: RouteContext): Promise<Representa
       description: `Stories whose latest version cites the source ${citationId}.`,
       homePageUrl: `${baseUrl}/cited/${citationId}`,
       entries: feedEntries(page.items, baseUrl, 'story'),
-      changedAt: page.items.map((version) => version.ingestedAt),
+      // Stories leave this feed when their head stops citing the source (page.changedAt dates that) or
+      // is retracted (the last retraction does).
+      changedAt: [
+        ...page.items.map((version) => version.ingestedAt),
+        ...(page.changedAt ?? []),
+        ...(await lastRetraction(context)),
+      ],
     },
     reload,
   );

@@ -14,7 +14,7 @@ import { readStoryVersion, resolveDiffPair } from './diff-request.ts';
 import { notFound } from './errors.ts';
 import { parseCitationId, parseStoryId, parseVersionParam } from './params.ts';
 import type { Representation } from './representation.ts';
-import { newest, type Route, type RouteContext, readPaging } from './route-context.ts';
+import { lastRetraction, newest, type Route, type RouteContext, readPaging } from './route-context.ts';
 import { missingStoryError } from './story-reads.ts';
 
 /** Pages allow no script at all, load only this origin's stylesheet, and cannot be framed. */
@@ -38,9 +38,16 @@ export function pageLinksOf(context: RouteContext): PageLinks {
   return createPageLinks(context.request.baseUrl, STYLESHEET_PATH);
 }
 
-/** A page's answer; Last-Modified is the newest of `changedAt` (ingest times of what it shows). */
-function pageRepresentation(context: RouteContext, body: string, changedAt: string[]): Representation {
-  const lastModified = newest(changedAt, context.now);
+/**
+ * A page's answer; Last-Modified is the newest of `changedAt` (ingest times of what it shows) and of the
+ * latest retraction (every page lists stories or versions, which a retraction can shorten).
+ */
+async function pageRepresentation(
+  context: RouteContext,
+  body: string,
+  changedAt: string[],
+): Promise<Representation> {
+  const lastModified = newest([...changedAt, ...(await lastRetraction(context))], context.now);
   return { contentType: HTML_TYPE, body, cacheControl: PAGE_CACHE, lastModified, headers: PAGE_HEADERS };
 }
 

@@ -80,6 +80,15 @@ export async function firstPageTombstones(
   return paging.page.cursor === undefined ? read(tombstoneClock(context.now)) : [];
 }
 
+/**
+ * The time of the latest retraction, for the Last-Modified of answers that show lists of what is
+ * published: a retraction takes entries out (or moves a head down), and no entry left dates that.
+ */
+export async function lastRetraction(context: RouteContext): Promise<string[]> {
+  const { retractedAt } = await context.deps.reader.getChangeTimes();
+  return retractedAt === null ? [] : [retractedAt];
+}
+
 /** The retraction times of tombstones (they bound Last-Modified). */
 export function retractionTimes(tombstones: Tombstone[]): string[] {
   return tombstones.map((tombstone) => tombstone.retractedAt);

@@ -10,6 +10,7 @@ import { parseCitationId, parseStoryId, parseVersionParam } from './params.ts';
 import type { Representation } from './representation.ts';
 import {
   firstPageTombstones,
+  lastRetraction,
   newest,
   type Route,
   type RouteContext,
@@ -51,6 +52,8 @@ async function serveStoryList(context: RouteContext): Promise<Representation> {
   return listRepresentation(context, items, paging.nextUrl(page.cursor), [
     ...page.items.map((head) => head.ingestedAt),
     ...retractionTimes(tombstones),
+    // A retracted head moves down to an older version: nothing else dates that.
+    ...(await lastRetraction(context)),
   ]);
 }
 
@@ -101,7 +104,9 @@ async function serveDiff(context: RouteContext): Promise<Representation> {
   const storyId = parseStoryId(context.params.storyId ?? '');
   const { older, newer } = await resolveDiffPair(context.deps.reader, storyId, context.request.query);
   const diff = diffVersions(older.document, newer.document);
-  return jsonRepresentation(diff, newest([older.ingestedAt, newer.ingestedAt], context.now));
+  // The default pair (the head and the version below it) moves when a version is retracted.
+  const changedAt = [older.ingestedAt, newer.ingestedAt, ...(await lastRetraction(context))];
+  return jsonRepresentation(diff, newest(changedAt, context.now));
 }
 
 async function serveSource(context: RouteContext): Promise<Representation> {
@@ -120,24 +125,22 @@ async function serveSource(context: RouteContext): Promise<Representation> {
     publishedAt,
     paragraphs,
   }));
-  return listRepresentation(
-    context,
-    items,
-    paging.nextUrl(page.cursor),
-    page.items.map((item) => item.ingestedAt),
-  );
+  return listRepresentation(context, items, paging.nextUrl(page.cursor), [
+    ...page.items.map((item) => item.ingestedAt),
+    ...(await lastRetraction(context)),
+  ]);
 }
 
 async function serveIngestErrors(context: RouteContext): Promise<Representation> {
   const paging = readPaging(context, '/ingest/errors', 'ingest/errors');
   const page = await readPage(paging.page, (next) => context.deps.reader.listIngestErrors(next));
   const items = page.items.map(({ key, code, message, at }) => ({ key, code, message, at }));
-  return listRepresentation(
-    context,
-    items,
-    paging.nextUrl(page.cursor),
-    page.items.map((item) => item.at),
-  );
+  // A later upload or a delete of a key clears its errors: the marker's last change dates that.
+  const { changedAt } = await context.deps.reader.getChangeTimes();
+  return listRepresentation(context, items, paging.nextUrl(page.cursor), [
+    ...page.items.map((item) => item.at),
+    ...(changedAt === null ? [] : [changedAt]),
+  ]);
 }
 
 async function serveIngestStatus(context: RouteContext): Promise<Representation> {

@@ -33,6 +33,8 @@ export async function retractKey(event: KeyRemovalEvent, deps: IngestDeps): Prom
     const { state, sources } = await deps.store.settleRetractedVersion(link.storyId, link.version);
     if (state !== 'live') retracted.push({ ...link, storyRetracted: state === 'story-retracted', sources });
   }
+  // Lists and feeds lose entries now, and nothing left in them dates that: the marker keeps the time.
+  if (retracted.length > 0) await deps.changes?.recordRetraction();
   if (deps.events && retracted.length > 0) {
     // After the table writes, before the status: a failed publish retries the record, and a redelivered
     // delete reports the same versions retracted, so the same event ids go out again.

@@ -1,4 +1,5 @@
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { ChangeTimes } from './story-store.ts';
 
 /**
  * The change marker item (pk `META`, sk `CHANGE`): a counter that every change of what is published
@@ -14,6 +15,11 @@ export interface ChangeMarker {
   read(): Promise<string | null>;
   /** Records that what is published changed; call once after the change's last write. */
   bump(): Promise<void>;
+  /**
+   * Records when versions were last retracted (`retractedAt`, this clock): a retraction takes entries
+   * out of lists and feeds, and no entry left dates that change, so their Last-Modified counts it.
+   */
+  recordRetraction(): Promise<void>;
 }
 
 /** The change marker on the storyfeed table. */
@@ -36,6 +42,37 @@ export class DynamoChangeMarker implements ChangeMarker {
     );
     const generation = result.Item?.generation;
     return typeof generation === 'number' || typeof generation === 'string' ? String(generation) : null;
+  }
+
+  /** The marker's times (one strongly consistent GetItem). */
+  async readTimes(): Promise<ChangeTimes> {
+    const { Item } = await this.dynamo.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: CHANGE_MARKER_KEY,
+        ConsistentRead: true,
+        ProjectionExpression: 'changedAt, retractedAt',
+      }),
+    );
+    const text = (value: unknown) => (typeof value === 'string' ? value : null);
+    return { changedAt: text(Item?.changedAt), retractedAt: text(Item?.retractedAt) };
+  }
+
+  /** One UpdateItem; an earlier time (another clock) never replaces a later one. */
+  async recordRetraction(): Promise<void> {
+    try {
+      await this.dynamo.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: CHANGE_MARKER_KEY,
+          UpdateExpression: 'SET retractedAt = :now',
+          ConditionExpression: 'attribute_not_exists(retractedAt) OR retractedAt < :now',
+          ExpressionAttributeValues: { ':now': this.clock().toISOString() },
+        }),
+      );
+    } catch (error) {
+      if ((error as Error)?.name !== 'ConditionalCheckFailedException') throw error;
+    }
   }
 
   /** One UpdateItem (ADD is atomic, so concurrent writers never lose a bump). */

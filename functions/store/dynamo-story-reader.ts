@@ -13,6 +13,7 @@ import {
   reportArchiveCorrupt,
 } from './archive-integrity.ts';
 import type { BlobStore } from './blob-store.ts';
+import { DynamoChangeMarker } from './change-marker.ts';
 import { batchGetItems } from './dynamo-items.ts';
 import { readKeyStatus } from './dynamo-key-items.ts';
 import {
@@ -29,6 +30,7 @@ import {
 } from './dynamo-keys.ts';
 import { readRetraction, readStoryTombstones, readVersionTombstones } from './dynamo-retraction.ts';
 import type {
+  ChangeTimes,
   IngestErrorRecord,
   IngestStatus,
   Page,
@@ -233,6 +235,8 @@ export class DynamoStoryReader implements StoryReader {
     return {
       items: await this.toStoredVersions(versions),
       cursor: nextOffset < citing.length ? encodeCursor({ offset: nextOffset }) : null,
+      // A head that no longer cites the source took its story out of this list when it was ingested.
+      changedAt: heads.filter((head) => !citing.includes(head)).map((head) => String(head.ingestedAt)),
     };
   }
 
@@ -260,6 +264,11 @@ export class DynamoStoryReader implements StoryReader {
   /** What became of the latest processed event of a key, or null. */
   async getIngestStatus(key: string): Promise<IngestStatus | null> {
     return (await readKeyStatus(this.dynamo, this.tableName, key))?.status ?? null;
+  }
+
+  /** The change marker's times. */
+  getChangeTimes(): Promise<ChangeTimes> {
+    return new DynamoChangeMarker(this.dynamo, this.tableName).readTimes();
   }
 
   /** Whether a version (or the whole story) is retracted. */

@@ -109,10 +109,18 @@ export interface PageRequest {
   cursor?: string | undefined;
 }
 
+/** The times on the change marker: the last change of any kind, and the last retraction (null: never). */
+export interface ChangeTimes {
+  changedAt: string | null;
+  retractedAt: string | null;
+}
+
 export interface Page<T> {
   items: T[];
   /** Continuation for the next page, or null on the last page. */
   cursor: string | null;
+  /** Times of changes the items do not show (a source's feed: stories whose new head stopped citing it). */
+  changedAt?: string[];
 }
 
 /**
@@ -150,6 +158,8 @@ export interface StoryReader {
   listStoryTombstones(now: Date): Promise<Tombstone[]>;
   /** Versions of a story retracted within the last 30 days before `now` and still retracted, newest first. */
   listVersionTombstones(storyId: string, now: Date): Promise<Tombstone[]>;
+  /** When anything published last changed, and when versions were last retracted (the change marker's times). */
+  getChangeTimes(): Promise<ChangeTimes>;
 }
 
 /** One ingested revision of a version, ready to be written. */

@@ -20,6 +20,10 @@ function nextNotice(key: string, extra: Partial<UploadNotice> = {}): UploadNotic
   return { key, eventTime: new Date(clock).toISOString(), sequencer: clock.toString(16), ...extra };
 }
 
+function pause(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
 function storyFile(version: string, citation: string, title = `Story at ${version}`): string {
   return buildStoryFile({ version, title, paragraphs: [`Figures for ${version} rose [${citation}].`] });
 }
@@ -124,6 +128,61 @@ describe('retraction: deleting a story file', () => {
       storyId: 'head-del',
       version: 'v2.0',
     });
+  });
+
+  it('moves Last-Modified forward, never back, when a retraction changes a list, feed or page', async () => {
+    await upload('stories/lm-back/v1.0.txt', storyFile('v1.0', 'b1000001'));
+    await upload('stories/lm-back/v1.5.txt', storyFile('v1.5', 'b1000001'));
+    const v2 = 'stories/lm-back/v2.0.txt';
+    await upload(v2, storyFile('v2.0', 'b1000002'));
+    const targets = [
+      '/feeds/latest.json',
+      '/feeds/latest.atom',
+      '/stories',
+      '/stories/lm-back/diff',
+      '/sources/b1000001/feed.json',
+      '/',
+      '/read/lm-back',
+      '/read/lm-back/v1.0',
+      '/read/lm-back/changes',
+      '/cited/b1000001',
+    ];
+    const before = new Map<string, string>();
+    for (const target of targets) {
+      const response = await get(target);
+      expect(response.status, target).toBe(200);
+      before.set(target, String(response.headers['last-modified']));
+    }
+
+    await pause(1100); // HTTP dates count whole seconds
+    await remove(v2);
+
+    for (const target of targets) {
+      const since = before.get(target) as string;
+      const response = await handleHttpRequest(
+        { method: 'GET', ...splitTarget(target), headers: { 'if-modified-since': since }, baseUrl: BASE_URL },
+        { reader: pipeline.store, cursorSecret: 'retraction-test' },
+      );
+      expect(response.status, `${target} since ${since}`).toBe(200);
+      expect(Date.parse(String(response.headers['last-modified']))).toBeGreaterThan(Date.parse(since));
+    }
+  });
+
+  it('moves a source feed’s Last-Modified forward when a story leaves it by no longer citing the source', async () => {
+    // Event times of now: earlier tests' retractions (also now) must not date this feed alone.
+    const now = (key: string) => nextNotice(key, { eventTime: new Date().toISOString() });
+    await upload('stories/lm-left/v1.0.txt', storyFile('v1.0', 'c1000001'), now('stories/lm-left/v1.0.txt'));
+    const target = '/sources/c1000001/feed.json';
+    const since = String((await get(target)).headers['last-modified']);
+    await pause(1100); // HTTP dates count whole seconds
+    await upload('stories/lm-left/v2.0.txt', storyFile('v2.0', 'c1000002'), now('stories/lm-left/v2.0.txt'));
+
+    const response = await handleHttpRequest(
+      { method: 'GET', ...splitTarget(target), headers: { 'if-modified-since': since }, baseUrl: BASE_URL },
+      { reader: pipeline.store, cursorSecret: 'retraction-test' },
+    );
+    expect(response.status).toBe(200);
+    expect(parseJsonFeed(bodyText(response)).items ?? []).toEqual([]);
   });
 
   it('keeps the head when a middle version’s file is deleted', async () => {

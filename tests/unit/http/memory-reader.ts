@@ -1,4 +1,5 @@
 import type {
+  ChangeTimes,
   IngestErrorRecord,
   IngestStatus,
   Page,
@@ -66,6 +67,10 @@ export class MemoryStoryReader implements StoryReader {
 
   async listVersionTombstones(): Promise<Tombstone[]> {
     return [];
+  }
+
+  async getChangeTimes(): Promise<ChangeTimes> {
+    return { changedAt: null, retractedAt: null };
   }
 
   private versionsOf(storyId: string): StoredVersion[] {
