@@ -1,5 +1,5 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
-import { basename, extname, join, relative, sep } from 'node:path';
+import { basename, extname, join, relative, resolve, sep } from 'node:path';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { BUCKET } from '../functions/store/table-definition.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './emulators.ts';
@@ -38,8 +38,10 @@ export interface StoryFileUpload {
 
 /**
  * Expands paths into the files to upload: a file is taken as given (key: its base name); a directory
- * is walked recursively for story files (key: the path inside that directory, `/`-separated).
- * Hidden files and folders are skipped. Throws when a path does not exist.
+ * is walked recursively for story files (key: the path inside that directory, `/`-separated). A file
+ * whose path ends in `stories/<id>/<file>` keeps those three segments in its key, so that the pipeline
+ * gives it the story id `storyfeed parse` gives it (SPEC §1). Hidden files and folders are skipped.
+ * Throws when a path does not exist.
  */
 export async function collectStoryFiles(paths: string[]): Promise<StoryFileUpload[]> {
   const uploads: StoryFileUpload[] = [];
@@ -47,13 +49,20 @@ export async function collectStoryFiles(paths: string[]): Promise<StoryFileUploa
     const info = await stat(path);
     if (info.isDirectory()) {
       for (const file of await walkStoryFiles(path)) {
-        uploads.push({ path: file, key: relative(path, file).split(sep).join('/') });
+        uploads.push({ path: file, key: keepStoryFolder(file, relative(path, file).split(sep).join('/')) });
       }
     } else {
-      uploads.push({ path, key: basename(path) });
+      uploads.push({ path, key: keepStoryFolder(path, basename(path)) });
     }
   }
   return uploads;
+}
+
+/** `key`, or `stories/<id>/<file>` when the file's path ends so and `key` does not. */
+function keepStoryFolder(path: string, key: string): string {
+  const folder = /(?:^|\/)(stories\/[^/]+\/[^/]+)$/;
+  const fromPath = folder.exec(resolve(path).split(sep).join('/'))?.[1];
+  return fromPath === undefined || folder.test(key) ? key : fromPath;
 }
 
 async function walkStoryFiles(dir: string): Promise<string[]> {

@@ -106,10 +106,10 @@ export async function runUpload(args: string[]): Promise<number> {
       status,
       timeoutMs: WAIT_MS,
       intervalMs: POLL_INTERVAL_MS,
-      onResult: (job, result) => writeResult(job, result, target, jobs.length > 1),
+      onResult: (job, result) => writeResult(job, result, target),
       onProgress: jobs.length > PROGRESS_THRESHOLD ? progressReporter(status !== undefined) : undefined,
     });
-    return exitCodeOf(results, status !== undefined, target, jobs.length);
+    return exitCodeOf(results, status !== undefined, target, jobs);
   } finally {
     target.s3.destroy();
   }
@@ -145,13 +145,15 @@ function findKeyClash(jobs: UploadJob[]): string | undefined {
   return undefined;
 }
 
-/** Prints one file's line on stdout (stderr for a failed put); with several files it ends in `  (key)`. */
-function writeResult(job: UploadJob, result: UploadResult, target: S3Target, several: boolean) {
-  const which = several ? `  (${job.key})` : '';
+/**
+ * Prints one file's line on stdout, exactly as SPEC §4 shapes it (stderr for a failed put); lines come
+ * in the files' order, and the summary on stderr names the keys of files that were not stored.
+ */
+function writeResult(job: UploadJob, result: UploadResult, target: S3Target) {
   const where = `s3://${target.bucket}/${job.key}`;
   switch (result.kind) {
     case 'outcome':
-      process.stdout.write(`${describeOutcome(result.status)}${which}\n`);
+      process.stdout.write(`${describeOutcome(result.status)}\n`);
       for (const warning of result.status.warnings ?? []) {
         const { code, message } = typeof warning === 'string' ? { code: warning, message: '' } : warning;
         process.stdout.write(`  warning ${code}${message ? `: ${message}` : ''}\n`);
@@ -197,15 +199,18 @@ function progressReporter(waiting: boolean) {
   };
 }
 
-/** 0 when every file was stored or a duplicate (or, without waiting, put); else 1, with a summary for several files. */
-function exitCodeOf(results: UploadResult[], waited: boolean, target: S3Target, total: number): number {
-  const ok = results.filter(
-    (result) =>
-      (result.kind === 'outcome' &&
-        (result.status.outcome === 'stored' || result.status.outcome === 'duplicate')) ||
-      result.kind === 'uploaded' ||
-      (result.kind === 'not-ingested' && !waited),
-  ).length;
+/**
+ * 0 when every file was stored or a duplicate (or, without waiting, put); else 1, with a summary for
+ * several files that names the keys of those that were not.
+ */
+function exitCodeOf(results: UploadResult[], waited: boolean, target: S3Target, jobs: UploadJob[]): number {
+  const total = jobs.length;
+  const isOk = (result: UploadResult) =>
+    (result.kind === 'outcome' &&
+      (result.status.outcome === 'stored' || result.status.outcome === 'duplicate')) ||
+    result.kind === 'uploaded' ||
+    (result.kind === 'not-ingested' && !waited);
+  const ok = results.filter(isOk).length;
   if (ok === total) return 0;
   if (total === 1 && results[0]?.kind !== 'put-failed' && results[0]?.kind !== 'not-tried') return 1;
   const count = (kind: UploadResult['kind']) => results.filter((result) => result.kind === kind).length;
@@ -217,8 +222,14 @@ function exitCodeOf(results: UploadResult[], waited: boolean, target: S3Target, 
     count('unconfirmed') && `${count('unconfirmed')} without a known outcome`,
     count('not-ingested') && `${count('not-ingested')} not ingested (not ${BUCKET.storySuffixes.join('/')})`,
   ].filter(Boolean);
+  const failed = results.flatMap((result, index) =>
+    isOk(result)
+      ? []
+      : [`${jobs[index]?.key} (${result.kind === 'outcome' ? result.status.outcome : result.kind})`],
+  );
+  const named = failed.length > 10 ? [...failed.slice(0, 10), `and ${failed.length - 10} more`] : failed;
   process.stderr.write(
-    `storyfeed upload: ${parts.join(', ')} (bucket ${target.bucket} at ${target.where})\n`,
+    `storyfeed upload: ${parts.join(', ')} (bucket ${target.bucket} at ${target.where}); not stored: ${named.join(', ')}\n`,
   );
   return 1;
 }

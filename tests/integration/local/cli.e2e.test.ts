@@ -134,17 +134,30 @@ describe('storyfeed upload', () => {
     expect(result.stdout).toMatch(/^rejected missing_version: .+\n$/);
   });
 
-  it('prints one line per file of a folder with a mix, naming each key, exit 1', async () => {
+  it('prints one line per file of a folder with a mix, in file order, and names the rejected key, exit 1', async () => {
     draft('mix/stories/cli-mix/v0.1.txt', storyText('v0.1', 'Mix one'));
     draft('mix/stories/cli-mix/v0.2.txt', storyText('v0.2', 'Mix two', 5));
     draft('mix/broken.md', 'v0.3\nNo timestamp here\n\nBody.\n');
     const result = await storyfeed('upload', join(drafts, 'mix'));
     expect(result.code).toBe(1);
+    const errors = await (await fetch(`${api}/ingest/errors`)).json();
+    const message = errors.items.find((error: { key: string }) => error.key === 'broken.md')?.message;
     expect(lines(result.stdout)).toEqual([
-      expect.stringMatching(/^rejected invalid_timestamp: .+ \(broken\.md\)$/),
-      'stored cli-mix v0.1  (stories/cli-mix/v0.1.txt)',
-      'stored cli-mix v0.2  (stories/cli-mix/v0.2.txt)',
+      `rejected invalid_timestamp: ${message}`,
+      'stored cli-mix v0.1',
+      'stored cli-mix v0.2',
     ]);
+    expect(result.stderr).toContain('not stored: broken.md (rejected)');
+  });
+
+  it('gives a file under stories/<id>/ the story id storyfeed parse gives it', async () => {
+    const file = draft('layout/stories/cli-layout/v0.3.txt', storyText('v0.3', 'Laid out'));
+    const parsed = await storyfeed('parse', file);
+    expect(JSON.parse(parsed.stdout).storyId).toBe('cli-layout');
+    const single = await storyfeed('upload', file);
+    expect(single).toMatchObject({ code: 0, stdout: 'stored cli-layout v0.3\n' });
+    const folder = await storyfeed('upload', join(drafts, 'layout/stories/cli-layout'));
+    expect(folder.stdout).toMatch(/^duplicate cli-layout v0.3\n/);
   });
 
   it('only puts the file with --no-wait', async () => {
@@ -201,10 +214,7 @@ describe('storyfeed retract', () => {
     // statuses before it are the deletes', which have no ETag.
     const again = await storyfeed('upload', join(drafts, 'retract'));
     expect(again.code).toBe(0);
-    expect(lines(again.stdout).sort()).toEqual([
-      'stored cli-gone v0.1  (stories/cli-gone/v0.1.txt)',
-      'stored cli-gone v0.2  (stories/cli-gone/v0.2.txt)',
-    ]);
+    expect(lines(again.stdout).sort()).toEqual(['stored cli-gone v0.1', 'stored cli-gone v0.2']);
     expect(await status('/stories/cli-gone')).toBe(200);
   });
 });
