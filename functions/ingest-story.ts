@@ -25,7 +25,7 @@ export const handler = createIngestHandler({
   events: createChangePublisherFromEnv(
     process.env,
     (busName) => new EventBridgeSink(createEventBridgeClient(), busName),
-    (message, fields) => logger.info(message, fields),
+    (message, fields, level = 'info') => logger[level](message, fields),
   ),
   logger,
   metrics: new Metrics({

@@ -4,12 +4,14 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { S3Event } from 'aws-lambda';
+import { eventDeadLetterPath, LOCAL_EVENT_ENV } from '../functions/events/publish-changes.ts';
 import { type ApiGateway, type ApiHandler, startApiGateway } from './api-gateway.ts';
 import { loadCursorSecret } from './cursor-secret.ts';
 import { deadLetterPath } from './dead-letters.ts';
 import { type DevLog, escapeControl } from './dev-log.ts';
 import { type Emulators, LOCAL_HOST, PortInUseError, startEmulators } from './emulators.ts';
 import { createEventPump, type EventPump, type IngestHandler, type PumpResult } from './event-pump.ts';
+import { redriveEventDeadLetters } from './event-redrive.ts';
 import { HandlerLogTap, type IngestFacts } from './handler-logs.ts';
 import { IngestLedger } from './ledger.ts';
 import { reconcileBucket } from './reconcile.ts';
@@ -53,6 +55,9 @@ export class DataDirInUseError extends Error {
     super(`${dataDir} is in use by another storyfeed dev (pid ${pid}): stop it, or set STORYFEED_DATA_DIR`);
   }
 }
+
+/** How often the webhook's dead letters are sent again while `storyfeed dev` runs. */
+const EVENT_REDRIVE_MS = 5_000;
 
 /** Progress lines instead of one line per object once a start-up load is larger than this. */
 const PROGRESS_THRESHOLD = 20;
@@ -175,6 +180,36 @@ export async function startDev(options: DevOptions): Promise<DevStack> {
     cleanups.push(() => gateway.stop());
     return gateway;
   });
+
+  const webhook = process.env[LOCAL_EVENT_ENV.webhookUrl]?.trim();
+  if (webhook) {
+    // Events the webhook refused after its quick retries are sent again every few seconds while
+    // `storyfeed dev` runs, so each reaches it at least once when it comes back (SPEC §7).
+    const path = eventDeadLetterPath(process.env);
+    let running = false;
+    const timer = setInterval(async () => {
+      if (running || !existsSync(path)) return;
+      running = true;
+      try {
+        const { sent } = await redriveEventDeadLetters(path, webhook, {
+          attempts: 1,
+          baseDelayMs: 0,
+          maxDelayMs: 0,
+        });
+        for (const { letter } of sent) {
+          const { event } = letter;
+          const what = `${event['detail-type']} ${event.detail.storyId} ${event.detail.version ?? '(whole story)'}`;
+          log.info(`event ${what}  ${event.id}  sent again to the webhook`, { eventId: event.id });
+        }
+      } catch (error) {
+        log.warn(`could not send the webhook's dead letters again: ${(error as Error).message}`);
+      } finally {
+        running = false;
+      }
+    }, EVENT_REDRIVE_MS);
+    timer.unref();
+    cleanups.push(() => clearInterval(timer));
+  }
 
   let watcher: UploadWatcher | undefined;
   if (options.watchDir) {

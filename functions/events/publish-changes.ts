@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { ENV } from '../store/table-definition.ts';
 import { combineEventSinks, type EventSink } from './event-sink.ts';
 import { buildPublication, type StoryChange, type StoryEvent } from './story-event.ts';
-import { deadLetterFile, WebhookSink } from './webhook-sink.ts';
+import { deadLetterFile, type EventDeadLetterBox, WebhookSink } from './webhook-sink.ts';
 import { WebSubNotifier } from './websub-notifier.ts';
 
 /** Local-only variables of the events module (the AWS ones are in ENV). */
@@ -22,8 +22,8 @@ export interface ChangePublisher {
   publishChanges(changes: readonly StoryChange[]): Promise<StoryEvent[]>;
 }
 
-/** Receives one line per published event (`storyfeed dev` prints them). */
-export type EventLog = (message: string, fields: Record<string, unknown>) => void;
+/** Receives one line per published event (`storyfeed dev` prints them), and a warning per dead letter. */
+export type EventLog = (message: string, fields: Record<string, unknown>, level?: 'info' | 'warn') => void;
 
 /** A publisher over a sink, with absolute URLs under `baseUrl`; each event is logged once it is accepted. */
 export function createChangePublisher(sink: EventSink, baseUrl: string, log?: EventLog): ChangePublisher {
@@ -63,7 +63,7 @@ export function eventBaseUrl(env: NodeJS.ProcessEnv, required: boolean): string 
 /**
  * The sinks the environment asks for: EventBridge (EVENT_BUS_NAME, with the client `eventBridge()` makes),
  * a WebSub hub (WEBSUB_HUB) and the local webhook (STORYFEED_WEBHOOK_URL, dead letters in the data folder).
- * None configured: a publisher that sends nothing.
+ * None configured: a publisher that sends nothing but still logs each event (`storyfeed dev` prints it).
  */
 export function createChangePublisherFromEnv(
   env: NodeJS.ProcessEnv,
@@ -76,8 +76,19 @@ export function createChangePublisherFromEnv(
   const hub = env[ENV.websubHub]?.trim();
   if (hub) sinks.push(new WebSubNotifier({ hub }));
   const webhook = env[LOCAL_EVENT_ENV.webhookUrl]?.trim();
-  if (webhook)
-    sinks.push(new WebhookSink({ url: webhook, deadLetters: deadLetterFile(eventDeadLetterPath(env)) }));
-  if (sinks.length === 0) return { publishChanges: async () => [] };
-  return createChangePublisher(combineEventSinks(sinks), eventBaseUrl(env, true), log);
+  if (webhook) {
+    const path = eventDeadLetterPath(env);
+    const file = deadLetterFile(path);
+    const deadLetters: EventDeadLetterBox = (letter) => {
+      file(letter);
+      log?.(
+        `the webhook refused the event after ${letter.tries} tries: kept in ${path}, sent again later`,
+        { eventId: letter.event.id, error: letter.error },
+        'warn',
+      );
+    };
+    sinks.push(new WebhookSink({ url: webhook, deadLetters }));
+  }
+  if (sinks.length === 0 && !log) return { publishChanges: async () => [] };
+  return createChangePublisher(combineEventSinks(sinks), eventBaseUrl(env, sinks.length > 0), log);
 }

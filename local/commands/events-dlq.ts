@@ -1,8 +1,8 @@
-import { DEFAULT_RETRY, withRetries } from '../../functions/events/event-sink.ts';
-import { appendJsonLine, readJsonLines, takeJsonLines } from '../../functions/events/json-lines-file.ts';
+import { DEFAULT_RETRY } from '../../functions/events/event-sink.ts';
+import { readJsonLines } from '../../functions/events/json-lines-file.ts';
 import { eventDeadLetterPath, LOCAL_EVENT_ENV } from '../../functions/events/publish-changes.ts';
 import type { EventDeadLetter } from '../../functions/events/webhook-sink.ts';
-import { postEvent } from '../../functions/events/webhook-sink.ts';
+import { redriveEventDeadLetters } from '../event-redrive.ts';
 import { readCommandLine } from './command-line.ts';
 
 const SPEC = {
@@ -30,21 +30,13 @@ export async function runEventsDlq(args: string[]): Promise<number> {
     else for (const letter of letters) process.stdout.write(`${describeLetter(letter)}\n`);
     return 0;
   }
-  let failed = 0;
   const target = process.env[LOCAL_EVENT_ENV.webhookUrl]?.trim();
-  // Letters the pipeline appends meanwhile go to a fresh file; the taken ones are sent here.
-  for (const letter of takeJsonLines<EventDeadLetter>(path)) {
-    const url = target || letter.url;
-    try {
-      await withRetries(DEFAULT_RETRY, () => postEvent({ url }, letter.event));
-      process.stdout.write(`redriven ${letter.event.id} ${letter.event['detail-type']} to ${url}\n`);
-    } catch (error) {
-      failed += 1;
-      appendJsonLine(path, letter);
-      process.stderr.write(`kept     ${letter.event.id}: ${(error as Error).message}\n`);
-    }
+  const { sent, kept } = await redriveEventDeadLetters(path, target, DEFAULT_RETRY);
+  for (const { letter, url } of sent) {
+    process.stdout.write(`redriven ${letter.event.id} ${letter.event['detail-type']} to ${url}\n`);
   }
-  return failed > 0 ? 1 : 0;
+  for (const { letter, error } of kept) process.stderr.write(`kept     ${letter.event.id}: ${error}\n`);
+  return kept.length > 0 ? 1 : 0;
 }
 
 function describeLetter(letter: EventDeadLetter): string {

@@ -140,8 +140,10 @@ describe('storyfeed upload', () => {
     draft('mix/broken.md', 'v0.3\nNo timestamp here\n\nBody.\n');
     const result = await storyfeed('upload', join(drafts, 'mix'));
     expect(result.code).toBe(1);
-    const errors = await (await fetch(`${api}/ingest/errors`)).json();
-    const message = errors.items.find((error: { key: string }) => error.key === 'broken.md')?.message;
+    const errors = (await (await fetch(`${api}/ingest/errors`)).json()) as {
+      items: { key: string; message: string }[];
+    };
+    const message = errors.items.find((error) => error.key === 'broken.md')?.message;
     expect(lines(result.stdout)).toEqual([
       `rejected invalid_timestamp: ${message}`,
       'stored cli-mix v0.1',

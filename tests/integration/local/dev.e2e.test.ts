@@ -106,6 +106,8 @@ describe('npm start (the embedded default)', () => {
     expect(rss.headers.get('content-type')).toContain('application/rss+xml');
     expect(await rss.text()).toContain('From the CLI');
     expect(first.output()).toMatch(/ingest sdk-story\.txt\s+sdk-story v0\.1\s+stored\s+\d+ ms/);
+    // one line per event, with no destination configured too (SPEC §7)
+    expect(first.output()).toMatch(/event Story Version Published sdk-story v0\.1 {2}[0-9a-f-]{36}/);
 
     // dead letters: listed, then replayed through the running pipeline
     const dataDir = join(project, '.storyfeed');

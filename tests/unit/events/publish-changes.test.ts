@@ -12,6 +12,7 @@ import {
 import type { Publication, StoryEvent } from '../../../functions/events/story-event.ts';
 import type { EventDeadLetter } from '../../../functions/events/webhook-sink.ts';
 import { runEventsDlq } from '../../../local/commands/events-dlq.ts';
+import { redriveEventDeadLetters } from '../../../local/event-redrive.ts';
 import { type HttpReceiver, startHttpReceiver } from '../../builders/http-receiver.ts';
 import { buildPublishedChange, buildRetractedChange } from '../../builders/story-change.ts';
 
@@ -34,6 +35,20 @@ describe('createChangePublisherFromEnv', () => {
     const publisher = createChangePublisherFromEnv({}, eventBridge);
     expect(await publisher.publishChanges([buildPublishedChange()])).toEqual([]);
     expect(eventBridge).not.toHaveBeenCalled();
+  });
+
+  it('still logs each event when no destination is configured (storyfeed dev prints one line per event)', async () => {
+    const lines: string[] = [];
+    const publisher = createChangePublisherFromEnv(
+      { PORT: '3100' },
+      () => {
+        throw new Error('no bus configured');
+      },
+      (message, fields) => lines.push(`${message} ${fields.detailType} ${fields.storyId}`),
+    );
+    const events = await publisher.publishChanges([buildPublishedChange()]);
+    expect(events[0]?.detail).toMatchObject({ urls: { page: 'http://localhost:3100/read/harbour/v0.12' } });
+    expect(lines).toEqual(['event published Story Version Published harbour']);
   });
 
   it('puts the events on the EVENT_BUS_NAME bus and logs one line per event', async () => {
@@ -86,13 +101,23 @@ describe('the local webhook and storyfeed events-dlq', () => {
   afterAll(() => receiver.stop());
 
   it('keeps what the receiver refused, lists it, and redrives it once the receiver is back', async () => {
-    const publisher = createChangePublisherFromEnv(env, () => {
-      throw new Error('no bus configured');
-    });
+    const warnings: string[] = [];
+    const publisher = createChangePublisherFromEnv(
+      env,
+      () => {
+        throw new Error('no bus configured');
+      },
+      (message, _fields, level) => {
+        if (level === 'warn') warnings.push(message);
+      },
+    );
     receiver.failNext(4, 502);
     const [event] = await publisher.publishChanges([buildPublishedChange()]);
     const path = eventDeadLetterPath(env);
     expect(readJsonLines<EventDeadLetter>(path).map((letter) => letter.event.id)).toEqual([event?.id]);
+    expect(warnings).toEqual([
+      expect.stringMatching(/^the webhook refused the event after 4 tries: kept in /),
+    ]);
 
     const output: string[] = [];
     const write = vi.spyOn(process.stdout, 'write').mockImplementation((text) => {
@@ -112,5 +137,40 @@ describe('the local webhook and storyfeed events-dlq', () => {
     expect(output[1]).toContain(`redriven ${event?.id}`);
     expect(output[2]).toContain('no event dead letters');
     expect(receiver.accepted().map((body) => (JSON.parse(body) as StoryEvent).id)).toEqual([event?.id]);
+  });
+});
+
+describe('redriveEventDeadLetters', () => {
+  it('sends each letter again and keeps, in the file, the ones refused again', async () => {
+    const receiver = await startHttpReceiver();
+    try {
+      const path = join(mkdtempSync(join(tmpdir(), 'sf-redrive-')), 'events-dlq.jsonl');
+      const publisher = createChangePublisherFromEnv(
+        { STORYFEED_WEBHOOK_URL: receiver.url, STORYFEED_DATA_DIR: join(path, '..') },
+        () => {
+          throw new Error('no bus configured');
+        },
+      );
+      receiver.failNext(8, 503);
+      const events = await publisher.publishChanges([buildPublishedChange(), buildRetractedChange()]);
+      expect(readJsonLines<EventDeadLetter>(path)).toHaveLength(2);
+
+      const once = { attempts: 1, baseDelayMs: 0, maxDelayMs: 0 };
+      receiver.failNext(1, 503);
+      const first = await redriveEventDeadLetters(path, receiver.url, once);
+      expect([first.sent.length, first.kept.length]).toEqual([1, 1]);
+      expect(readJsonLines<EventDeadLetter>(path).map((letter) => letter.event.id)).toEqual([events[0]?.id]);
+      const second = await redriveEventDeadLetters(path, receiver.url, once);
+      expect(second.sent.map(({ letter }) => letter.event.id)).toEqual([events[0]?.id]);
+      expect(readJsonLines(path)).toEqual([]);
+      expect(
+        receiver
+          .accepted()
+          .map((body) => (JSON.parse(body) as StoryEvent).id)
+          .sort(),
+      ).toEqual(events.map((event) => event.id).sort());
+    } finally {
+      await receiver.stop();
+    }
   });
 });
