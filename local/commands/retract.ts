@@ -38,9 +38,18 @@ export async function runRetract(args: string[]): Promise<number> {
   const target = chooseS3Target(bucket, endpoint);
   const what = version === undefined ? `story ${storyId}` : `version ${version} of story ${storyId}`;
   try {
-    const current = chooseCurrentObjects(await findStoryObjects(target.s3, target.bucket, storyId), version);
+    const objects = await findStoryObjects(target.s3, target.bucket, storyId);
+    const current = chooseCurrentObjects(objects, version);
     if (current.length === 0) {
       process.stderr.write(`storyfeed retract: no key in s3://${target.bucket} holds ${what}\n`);
+      if (objects.length > 0) {
+        // An edited file: the key that gave this version holds a later one now (SPEC §6 retracts by key).
+        const held = chooseCurrentObjects(objects).map((object) => `${object.key} (${object.version})`);
+        process.stderr.write(
+          `  the story's keys hold other versions now: ${held.join(', ')}. If ${version} came from one of them ` +
+            `before it was edited, deleting that key retracts both: storyfeed retract ${storyId} retracts the story\n`,
+        );
+      }
       return 1;
     }
     for (const object of current) {

@@ -172,6 +172,19 @@ describe('storyfeed upload', () => {
 });
 
 describe('storyfeed retract', () => {
+  it('explains that a version whose file was since edited to a later version is held by no key', async () => {
+    const file = draft('cli-edited.txt', storyText('v0.1', 'Edited one'));
+    expect((await storyfeed('upload', file)).stdout).toBe('stored cli-edited v0.1\n');
+    writeFileSync(file, storyText('v0.2', 'Edited two', 4));
+    expect((await storyfeed('upload', file)).stdout).toBe('stored cli-edited v0.2\n');
+
+    const result = await storyfeed('retract', 'cli-edited', 'v0.1');
+    expect(result).toMatchObject({ code: 1, stdout: '' });
+    expect(result.stderr).toContain('no key in s3://stories holds version v0.1 of story cli-edited');
+    expect(result.stderr).toContain("the story's keys hold other versions now: cli-edited.txt (v0.2)");
+    expect(await status('/stories/cli-edited/versions/v0.1')).toBe(200);
+  });
+
   it('deletes the key of one version, then the rest of the story, then finds nothing more', async () => {
     draft('retract/stories/cli-gone/v0.1.txt', storyText('v0.1', 'Gone one'));
     draft('retract/stories/cli-gone/v0.2.txt', storyText('v0.2', 'Gone two', 3));
