@@ -116,7 +116,8 @@ const SCHEMAS: Record<string, Json> = {
       key: { type: 'string', description: 'The bucket key.' },
       etag: {
         ...nullable({ type: 'string' }),
-        description: 'The S3 ETag of the object version processed (null for a delete).',
+        description:
+          'The S3 ETag of the object version processed, quoted as S3 APIs show it (`"…"`, as PutObject answers); null for a delete.',
       },
       outcome: { enum: ['stored', 'duplicate', 'stale', 'rejected', 'retracted'] },
       storyId: nullable({ type: 'string' }),

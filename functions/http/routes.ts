@@ -150,7 +150,10 @@ async function serveIngestStatus(context: RouteContext): Promise<Representation>
   if (!status) {
     throw new HttpError(404, 'unknown_key', 'the pipeline has not finished with any upload of this key');
   }
-  return jsonRepresentation(status, newest([status.at], context.now), 'no-store');
+  // S3 events carry the ETag bare; every S3 API (PutObject, HeadObject, ListObjects) shows it quoted, so
+  // the status does too: a client compares it with the ETag its own PutObject answered.
+  const etag = status.etag === null ? null : `"${status.etag.replace(/"/g, '')}"`;
+  return jsonRepresentation({ ...status, etag }, newest([status.at], context.now), 'no-store');
 }
 
 async function serveHealth(): Promise<Representation> {

@@ -1,3 +1,4 @@
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handleHttpRequest } from '../../functions/http/handle-http-request.ts';
 import type { HttpResponse } from '../../functions/http/types.ts';
@@ -26,6 +27,11 @@ describe('GET /ingest/status', () => {
     );
   }
 
+  /** The ETag as PutObject answers it (quoted); S3 events and pipeline.upload give it bare. */
+  function quoted(eTag: string): string {
+    return `"${eTag}"`;
+  }
+
   async function status(key: string): Promise<IngestStatus> {
     const response = await get(`/ingest/status?key=${encodeURIComponent(key)}`);
     expect(response.status, JSON.stringify(bodyJson(response))).toBe(200);
@@ -50,7 +56,7 @@ describe('GET /ingest/status', () => {
 
     expect(await status('status/stored.txt')).toEqual({
       key: 'status/stored.txt',
-      etag: eTag,
+      etag: quoted(eTag),
       outcome: 'stored',
       storyId: 'stored',
       version: 'v1.0',
@@ -109,7 +115,7 @@ describe('GET /ingest/status', () => {
     const key = 'status/fixed.txt';
     const badTag = await uploadAndIngest(key, 'no version line\n\nTitle\n\n2024-01-01 00:00:00\n\nBody.');
     expect(await status(key)).toMatchObject({
-      etag: badTag,
+      etag: quoted(badTag),
       outcome: 'rejected',
       code: 'missing_version',
       message: expect.any(String),
@@ -122,7 +128,7 @@ describe('GET /ingest/status', () => {
 
     const goodTag = await uploadAndIngest(key, buildStoryFile({ version: 'v0.2' }));
 
-    expect(await status(key)).toMatchObject({ etag: goodTag, outcome: 'stored', code: null });
+    expect(await status(key)).toMatchObject({ etag: quoted(goodTag), outcome: 'stored', code: null });
     expect(await listed()).toEqual([]);
   });
 
@@ -133,7 +139,7 @@ describe('GET /ingest/status', () => {
     await pipeline.ingest(buildUploadEvent({ key, eTag: newTag, sequencer: 'B2' }));
     await pipeline.ingest(buildUploadEvent({ key, eTag: oldTag, sequencer: 'A1' }));
 
-    expect(await status(key)).toMatchObject({ etag: newTag, version: 'v1.1' });
+    expect(await status(key)).toMatchObject({ etag: quoted(newTag), version: 'v1.1' });
   });
 
   it('orders sequencers of different lengths by value', async () => {
@@ -143,7 +149,7 @@ describe('GET /ingest/status', () => {
     await pipeline.ingest(buildUploadEvent({ key, eTag: second, sequencer: '1000' }));
     await pipeline.ingest(buildUploadEvent({ key, eTag: first, sequencer: 'FFF' }));
 
-    expect((await status(key)).etag).toBe(second);
+    expect((await status(key)).etag).toBe(quoted(second));
   });
 
   it('answers the same status when the same event is delivered again', async () => {
@@ -186,7 +192,26 @@ describe('GET /ingest/status', () => {
       { 'story-id': 'long-key' },
     );
 
-    expect(await status(key)).toMatchObject({ key, etag: eTag, outcome: 'stored', storyId: 'long-key' });
+    expect(await status(key)).toMatchObject({
+      key,
+      etag: quoted(eTag),
+      outcome: 'stored',
+      storyId: 'long-key',
+    });
+  });
+
+  it('answers the ETag exactly as the uploader’s PutObject answered it', async () => {
+    const key = 'status/put-etag.txt';
+    const put = await pipeline.clients.s3.send(
+      new PutObjectCommand({
+        Bucket: pipeline.emulators.bucket,
+        Key: key,
+        Body: buildStoryFile({ version: 'v1.0' }),
+      }),
+    );
+    // S3 event notifications carry the ETag without its quotes.
+    await pipeline.ingest(buildUploadEvent({ key, eTag: (put.ETag ?? '').replace(/"/g, '') }));
+    expect((await status(key)).etag).toBe(put.ETag);
   });
 
   it('answers 404 unknown_key for a key never processed and 400 without a key', async () => {

@@ -302,7 +302,7 @@ describe('retraction: deleting a story file', () => {
       });
       expect(await getJson(`/ingest/status?key=${encodeURIComponent(key)}`)).toMatchObject({
         outcome: 'stored',
-        etag: eTag,
+        etag: `"${eTag}"`,
       });
     });
 
