@@ -292,16 +292,29 @@ function readNumberFigure(text: string, start: number, end: number): FigureSpan 
     isDigitCode(text.charCodeAt(start + 3));
   const preposition = bare ? yearPrepositionBefore(text, start) : 0;
   const noun = next === 0x20 ? readCountedNoun(text, restAt, end + LOOK_AHEAD) : null;
-  if (preposition > 0 && (noun === null || (value >= 1900 && value <= 2100))) {
+  // `of` and the qualifier `up to` before a number and its noun count it (a team of 2000 engineers, up
+  // to 2000 people); a bare `to` stays a year (from 2020 to 2024, back to 2019 levels).
+  const counting = noun !== null && preposition > 0 && countsWithPreposition(text, start, preposition);
+  if (preposition > 0 && !counting && (noun === null || (value >= 1900 && value <= 2100))) {
     if (value < 1000 || value > 2999) return null;
     return { start: start - preposition, end, value, kind: 'year', unit: 'year', qualifier: null };
   }
   if (bare && value >= 1000 && value <= 2999 && yearRangeBefore(text, start)) {
     return { start, end, value, kind: 'year', unit: 'year', qualifier: null }; // between 2019 and 2023
   }
-  if (noun === null || (bare && value >= 1800 && value <= 2199 && !qualifierBefore(text, start))) return null;
+  if (noun === null) return null;
+  if (!counting && bare && value >= 1800 && value <= 2199 && !qualifierBefore(text, start)) return null;
   if (value === 1 && scale.length === 0) return null; // "1 company": no plural to find the noun by
   return withQualifier(text, start, { end: restAt + 1 + noun.length, value, kind: 'count', unit: noun });
+}
+
+/** True when the preposition before `start` (`length` with its space) is `of`, or the `to` of `up to`. */
+function countsWithPreposition(text: string, start: number, length: number): boolean {
+  if (length !== 3) return false;
+  const first = text.charCodeAt(start - 3) | 0x20;
+  const second = text.charCodeAt(start - 2) | 0x20;
+  if (first === 0x6f && second === 0x66) return true; // of
+  return first === 0x74 && second === 0x6f && qualifierBefore(text, start)?.qualifier === 'up to';
 }
 
 function readNumberWordFigure(text: string, match: RegExpExecArray): FigureSpan | null {

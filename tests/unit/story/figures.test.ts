@@ -81,6 +81,16 @@ describe('figure extraction', () => {
       ],
     ],
     [
+      'Up to 2000 people came; a team of 2000 engineers; the summer of 2023; from 2020 to 2024.',
+      [
+        'Up to 2000 people|2000|count|people|up to',
+        '2000 engineers|2000|count|engineers|',
+        'of 2023|2023|year|year|',
+        'from 2020|2020|year|year|',
+        'to 2024|2024|year|year|',
+      ],
+    ],
+    [
       'Meanwhile 80 companies joined. Recently 12 firms left: "Overall 3 years passed."',
       ['80 companies|80|count|companies|', '12 firms|12|count|firms|', '3 years|3|duration|years|'],
     ],
