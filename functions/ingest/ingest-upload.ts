@@ -115,6 +115,9 @@ export async function ingestUpload(event: UploadEvent, deps: IngestDeps): Promis
       // A redelivery of an upload whose writes all finished (its status is written after them): skip them.
       outcome = done;
       finished = true;
+      // The head it replaced is gone from the table's answers: the version below it now cited what the
+      // story's source feeds listed before (rare: only a crash before publishing gets here).
+      if (done.headMoved) previousSources = await sourcesBelow(storyId, version, deps);
     } else {
       // Stage 3: index items, stale index items, the head and the neighbours (for warnings), together.
       const [, , head, neighbours] = await Promise.all([
@@ -180,6 +183,14 @@ async function finishedBefore(
   if (status?.order !== order || status.status.outcome !== 'stored') return null;
   const headMoved = head?.revision === write.revision && head.contentHash === write.document.contentHash;
   return { outcome: 'stored', storyId, version, headMoved, warnings: status.status.warnings };
+}
+
+/** The sources the live version right below `version` cites (none without a reader or such a version). */
+async function sourcesBelow(storyId: string, version: string, deps: IngestDeps): Promise<string[]> {
+  const { below } = await deps.store.findNeighbourVersions(storyId, version);
+  if (!below || !deps.reader) return [];
+  const stored = await deps.reader.getVersion(storyId, below.version);
+  return stored?.document.citations.map((citation) => citation.id) ?? [];
 }
 
 /** `<eventTime>#<sequencer>`: later uploads of the same key sort later (sequencers compare once left-padded). */

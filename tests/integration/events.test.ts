@@ -172,6 +172,12 @@ describe('events of the ingest flow, against the emulators and local receivers',
   });
 
   it('sends the event on the redelivery of an ingest that crashed after its table writes, with the same id', async () => {
+    await uploadAndIngest(
+      'stories/crashed/v1.0.txt',
+      buildStoryFile({ version: 'v1.0', paragraphs: ['Before [abcd0001].'] }),
+    );
+    webhook.requests.length = 0;
+    hub.requests.length = 0;
     const key = 'stories/crashed/v2.0.txt';
     await pipeline.upload(key, buildStoryFile({ version: 'v2.0' }));
     const record = buildS3Record({ key });
@@ -187,6 +193,8 @@ describe('events of the ingest flow, against the emulators and local receivers',
     const events = received();
     expect(describeEvents(events)).toEqual(Array(2).fill('Story Version Published crashed v2.0 head'));
     expect(new Set(events.map((event) => event.id)).size).toBe(1);
+    // the feed of the source v1.0 cited and v2.0 does not: the story left it
+    expect(pingedFeeds()).toContain(`${BASE_URL}/sources/abcd0001/feed.atom`);
   });
 
   it('delivers to a receiver that fails twice, on the third try', async () => {
