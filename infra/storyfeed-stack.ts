@@ -78,6 +78,8 @@ export class StoryfeedStack extends Stack {
     const functionSettings = { removalPolicy, tracing: settings.tracing, logLevel: settings.logLevel };
 
     this.eventBus = new events.EventBus(this, 'EventBus', {
+      // Named after the stack: bus names are unique per account and region, and two stacks may share one.
+      eventBusName: `${this.stackName}-events`,
       description: 'storyfeed: Story Version Published and Story Retracted events (SPEC §7)',
     });
 
@@ -281,6 +283,15 @@ export class StoryfeedStack extends Stack {
         sid: 'ReadArchive',
         actions: ['s3:GetObject'],
         resources: [bucket.arnForObjects(`${BUCKET.archivePrefix}*`)],
+      }),
+    );
+    // As for ingest: a missing archived document is then 404 NoSuchKey, which the API reports as
+    // `archive_corrupt`, not 403 AccessDenied, which would fail the whole list or feed.
+    this.api.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'TellMissingArchive',
+        actions: ['s3:ListBucket'],
+        resources: [bucket.bucketArn],
       }),
     );
     // The raw route reads an original by the upload's version id (the version item names key and id).

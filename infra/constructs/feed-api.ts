@@ -168,6 +168,8 @@ export class FeedApi extends Construct {
     // TTLs come from the origin: `Cache-Control: public, max-age=60` on feeds is cached for 60 s,
     // a response without Cache-Control is not cached (default TTL 0).
     const cachePolicy = new cloudfront.CachePolicy(this, 'CachePolicy', {
+      // Cache policy names are unique per account: the stack's name keeps two stacks apart.
+      cachePolicyName: `${Stack.of(this).stackName}-feed-api-${Stack.of(this).region}`,
       comment: `storyfeed: honour the API Cache-Control; key on ${CACHE_KEY_QUERY_STRINGS.join(', ')}`,
       minTtl: Duration.seconds(0),
       defaultTtl: Duration.seconds(0),
@@ -187,7 +189,9 @@ export class FeedApi extends Construct {
           protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
           originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
         }),
-        allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD_OPTIONS,
+        // Every method reaches the API, so POST, PUT or DELETE get its JSON 405 with `Allow`, not
+        // CloudFront's own 403; only GET and HEAD are cached.
+        allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
         cachedMethods: cloudfront.CachedMethods.CACHE_GET_HEAD,
         viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
         cachePolicy,

@@ -211,6 +211,12 @@ export function describeCompute(getSynth: () => SynthesizedStoryfeed): void {
               Resource: objectsOf(storage.bucket, `/${BUCKET.archivePrefix}*`),
             },
             {
+              Sid: 'TellMissingArchive',
+              Effect: 'Allow',
+              Action: 's3:ListBucket',
+              Resource: arnOf(storage.bucket),
+            },
+            {
               Sid: 'ReadOriginals',
               Effect: 'Allow',
               Action: 's3:GetObjectVersion',

@@ -138,7 +138,8 @@ export function describeEdge(getSynth: () => SynthesizedStoryfeed): void {
         expect(config.DefaultCacheBehavior).toMatchObject({
           ViewerProtocolPolicy: 'redirect-to-https',
           Compress: true,
-          AllowedMethods: ['GET', 'HEAD', 'OPTIONS'],
+          // every method reaches the API (its JSON 405 for POST, PUT, DELETE); only GET and HEAD are cached
+          AllowedMethods: ['GET', 'HEAD', 'OPTIONS', 'PUT', 'PATCH', 'POST', 'DELETE'],
           CachedMethods: ['GET', 'HEAD'],
           OriginRequestPolicyId:
             cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER.originRequestPolicyId,
@@ -153,6 +154,8 @@ export function describeEdge(getSynth: () => SynthesizedStoryfeed): void {
         expect(behavior.CachePolicyId).toEqual({ Ref: policyId });
         expect(CACHE_KEY_QUERY_STRINGS).toEqual(['limit', 'cursor', 'from', 'to', 'key']);
         expect(policy?.Properties.CachePolicyConfig).toMatchObject({
+          // unique per account: named after the stack (and region), so two stacks can share one
+          Name: { 'Fn::Join': ['', [`${stack.synth.stack.stackName}-feed-api-`, { Ref: 'AWS::Region' }]] },
           MinTTL: 0,
           DefaultTTL: 0,
           MaxTTL: 86400,

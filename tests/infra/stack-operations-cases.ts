@@ -150,6 +150,8 @@ export function describeOperations(getSynth: () => SynthesizedStoryfeed): void {
       it('is owned by the stack and named in the ingest environment and the EventBusName output', () => {
         const buses = stack.synth.template.findResources('AWS::Events::EventBus');
         expect(Object.keys(buses)).toEqual([logicalIdOf(stack.synth.stack.eventBus)]);
+        // bus names are unique per account and region: named after the stack, so two stacks can share one
+        expect(Object.values(buses)[0]?.Properties.Name).toBe(`${stack.synth.stack.stackName}-events`);
         const outputs = stack.synth.template.toJSON().Outputs as Record<string, { Value: unknown }>;
         expect(outputs.EventBusName?.Value).toEqual(refOf(stack.synth.stack.eventBus));
       });
