@@ -1,5 +1,5 @@
 import { AsciiWordSet, isAsciiLetter, isDigitCode } from './figure-text.ts';
-import { IRREGULAR_PLURALS, isPluralNoun, NOT_NOUNS } from './figure-words.ts';
+import { IRREGULAR_PLURALS, isPluralNoun, NOT_NOUNS, S_ENDING_MODIFIERS } from './figure-words.ts';
 
 // The counted noun after a number (`12 new GPUs`, `887,000 people`): up to three words ending at the
 // first plural noun. ASCII words are read from char codes in place; a pattern reads the rest.
@@ -9,6 +9,7 @@ const NOUN_PHRASE_AFTER =
 const NOUN_PHRASE_AT = new RegExp(NOUN_PHRASE_AFTER.source.slice(1), 'uy');
 const NOT_NOUN_WORDS = new AsciiWordSet(NOT_NOUNS);
 const IRREGULAR_PLURAL_WORDS = new AsciiWordSet(IRREGULAR_PLURALS);
+const S_ENDING_MODIFIER_WORDS = new AsciiWordSet(S_ENDING_MODIFIERS);
 /** Start and end of each word of the noun phrase findAsciiNounPhrase read last. */
 const PHRASE_BOUNDS = new Int32Array(6);
 
@@ -20,6 +21,7 @@ export function readCountedNoun(text: string, at: number, limit: number): string
     const from = PHRASE_BOUNDS[2 * i] ?? 0;
     const to = PHRASE_BOUNDS[2 * i + 1] ?? 0;
     if (NOT_NOUN_WORDS.hasRange(text, from, to) || isDigitsRange(text, from, to)) return null;
+    if (i < count - 1 && S_ENDING_MODIFIER_WORDS.hasRange(text, from, to)) continue; // gas stations
     if (isAsciiPluralNoun(text, from, to)) return text.slice(at + 1, to); // the words and the single spaces between
   }
   return null;
@@ -30,6 +32,7 @@ function readCountedNounOf(words: readonly string[]): string | null {
   for (let i = 0; i < words.length; i += 1) {
     const word = words[i] ?? '';
     if (NOT_NOUNS.has(word.toLowerCase()) || /^\p{N}+$/u.test(word)) return null;
+    if (i < words.length - 1 && S_ENDING_MODIFIERS.has(word.toLowerCase())) continue; // gas stations
     if (isPluralNoun(word)) return words.slice(0, i + 1).join(' ');
   }
   return null;

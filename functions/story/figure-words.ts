@@ -127,6 +127,17 @@ export const NOT_NOUNS = new Set(
     'thus plus across always perhaps whereas besides towards afterwards unless this its us'
   ).split(' '),
 );
+/**
+ * Words ending in `s` that are no plural of their own when a noun follows (`100 gas stations`,
+ * `20 logistics hubs`, `3 Texas plants`): the counted noun phrase goes on to the next plural.
+ */
+export const S_ENDING_MODIFIERS = new Set(
+  (
+    'gas news logistics electronics economics physics politics mathematics statistics athletics ' +
+    'robotics genetics analytics aerospace series species means texas paris kansas arkansas ' +
+    'christmas lens bus plus bonus campus census virus status'
+  ).split(' '),
+);
 export const IRREGULAR_PLURALS = new Set(
   'people children men women staff personnel police cattle livestock sheep deer fish aircraft data media feet teeth mice geese'.split(
     ' ',

@@ -91,6 +91,15 @@ describe('figure extraction', () => {
       ],
     ],
     [
+      'It runs 100 gas stations, 20 logistics hubs, 5 news channels and 3 Texas plants.',
+      [
+        '100 gas stations|100|count|gas stations|',
+        '20 logistics hubs|20|count|logistics hubs|',
+        '5 news channels|5|count|news channels|',
+        '3 Texas plants|3|count|Texas plants|',
+      ],
+    ],
+    [
       'Meanwhile 80 companies joined. Recently 12 firms left: "Overall 3 years passed."',
       ['80 companies|80|count|companies|', '12 firms|12|count|firms|', '3 years|3|duration|years|'],
     ],
