@@ -121,6 +121,7 @@ function spansOfScan(text: string, scan: TextScan): FigureSpan[] {
   const { digitStarts, digitRuns } = scan;
   let run = 0;
   let from = 0; // where the next number is looked for: after the last number or figure read
+  let previous: RangeEnd | null = null;
   for (;;) {
     // The first digit from `from` on: `from` itself inside a run of digits, else the next run's first.
     let start = from;
@@ -130,12 +131,92 @@ function spansOfScan(text: string, scan: TextScan): FigureSpan[] {
       start = digitStarts[run] ?? 0;
     }
     const end = numberEnd(text, start);
-    const span = readNumberFigure(text, start, end);
+    let span = readNumberFigure(text, start, end);
     from = span && span.end > end ? span.end : end;
+    if (previous && (previous.span === null) !== (span === null) && isRangeBetween(text, previous, start)) {
+      // `5-7%`, `5 to 7 percent`, `$3-5 billion`, `between 2 and 3 million units`: each end is a figure.
+      const linked = linkRange(text, previous, { start, end, span });
+      if (linked) {
+        if (previous.span) spans[spans.length - 1] = linked.first;
+        else spans.push(linked.first);
+        span = linked.second;
+        from = Math.max(from, span.end);
+      }
+    }
     if (span) spans.push(span);
+    previous = { start, end, span };
   }
   const wordSpans = findNumberWordSpans(text, scan);
   return wordSpans.length === 0 ? spans : mergeSpans(spans, wordSpans);
+}
+
+/** A number read by spansOfScan and the figure read there (null: none). */
+interface RangeEnd {
+  start: number;
+  end: number;
+  span: FigureSpan | null;
+}
+
+/** Kinds whose unit one end of a range lends the other (`5-7%`); years and bare numbers are not linked. */
+const RANGE_KINDS = new Set<FigureKind>(['currency', 'percent', 'count', 'duration']);
+
+/**
+ * True when only a range connector stands between the number `first` and the number at `secondStart`:
+ * `-` or `–` (no spaces), ` to `, or ` and ` after `between`.
+ */
+function isRangeBetween(text: string, first: RangeEnd, secondStart: number): boolean {
+  const gap = secondStart - first.end;
+  const code = text.charCodeAt(first.end);
+  if (gap === 1) return code === 0x2d || code === 0x2013;
+  if (gap !== 4 && gap !== 5) return false;
+  const connector = text.slice(first.end, secondStart).toLowerCase();
+  if (connector === ' to ') return true;
+  return connector === ' and ' && /\bbetween $/i.test(text.slice(Math.max(0, first.start - 8), first.start));
+}
+
+/**
+ * The two figures of a range whose one end alone was read as one: the bare end takes the other's kind,
+ * unit and scale (`5-7%` → 5 % and 7 %; `3 to 5 billion yuan` → 3 and 5 billion yuan), and a currency
+ * sign before the first end reaches the second and the second's scale the first (`$3-5 billion` →
+ * $3 billion and $5 billion). Null when the figure read is not of a kind a range shares.
+ */
+function linkRange(
+  text: string,
+  first: RangeEnd,
+  second: RangeEnd,
+): { first: FigureSpan; second: FigureSpan } | null {
+  if (second.span) {
+    // The bare first end borrows from the second, which must start at its own number.
+    const { kind, unit } = second.span;
+    if (!RANGE_KINDS.has(kind) || second.span.start !== second.start) return null;
+    if (readScale(text, first.end, false).length > 0) return null;
+    const scale = readScale(text, second.end, kind === 'currency');
+    const value = numberValue(text, first.start, first.end, scale.exponent);
+    if (!Number.isFinite(value)) return null;
+    return {
+      first: withQualifier(text, first.start, { end: first.end, value, kind, unit }),
+      second: second.span,
+    };
+  }
+  const lead = first.span as FigureSpan;
+  // A currency amount without a scale, whose sign stands before the first end only (`$3-5 billion`).
+  if (lead.kind !== 'currency' || lead.end !== first.end) return null;
+  const scale = readScale(text, second.end, true);
+  const firstValue = numberValue(text, first.start, first.end, scale.exponent);
+  const secondValue = numberValue(text, second.start, second.end, scale.exponent);
+  if (!Number.isFinite(firstValue) || !Number.isFinite(secondValue)) return null;
+  const end = second.end + scale.length;
+  return {
+    first: { ...lead, value: firstValue },
+    second: {
+      start: second.start,
+      end,
+      value: secondValue,
+      kind: 'currency',
+      unit: lead.unit,
+      qualifier: null,
+    },
+  };
 }
 
 /** The number-word figures (`five years`, `ten per cent`): a time unit or `percent` right after a number word. */

@@ -36,7 +36,23 @@ describe('figure extraction', () => {
       'Prices fell -0.3% and (−1.5%) and rose 5pc.',
       ['-0.3%|-0.3|percent|%|', '−1.5%|-1.5|percent|%|', '5pc|5|percent|%|'],
     ],
-    ['Growth of 10-15% over 3-5 years.', ['15%|15|percent|%|', '5 years|5|duration|years|']],
+    [
+      'Growth of 10-15% over 3-5 years.',
+      ['10|10|percent|%|', '15%|15|percent|%|', 'over 3|3|duration|years|over', '5 years|5|duration|years|'],
+    ],
+    [
+      'It costs $3-5 billion, 3 to 5 billion yuan or about 5 to 7 percent; between 2 and 3 million units.',
+      [
+        '$3|3000000000|currency|USD|',
+        '5 billion|5000000000|currency|USD|',
+        '3|3000000000|currency|CNY|',
+        '5 billion yuan|5000000000|currency|CNY|',
+        'about 5|5|percent|%|about',
+        '7 percent|7|percent|%|',
+        '2|2000000|count|units|',
+        '3 million units|3000000|count|units|',
+      ],
+    ],
     [
       'Between 2019 and 2023 and from 2010 to 2015.',
       [
