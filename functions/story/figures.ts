@@ -48,12 +48,12 @@ const NUMBER_WORD_BEFORE = new RegExp(
   'iu',
 );
 const CURRENCY_AFTER = new RegExp(
-  ` (?:(US|U\\.S\\.|American|Hong Kong|HK|Australian|Canadian|Singapore|New Zealand|New Taiwan|Taiwan|Swiss|Indian|Korean|South Korean|Brazilian) )?(dollars?|euros?|pounds? sterling|pounds?|sterling|yen|yuan|renminbi|francs|rupees?|won|reais|${CODE_ALTERNATION})(?![\\p{L}\\p{N}])`,
+  `[ -](?:(US|U\\.S\\.|American|Hong Kong|HK|Australian|Canadian|Singapore|New Zealand|New Taiwan|Taiwan|Swiss|Indian|Korean|South Korean|Brazilian) )?(dollars?|euros?|pounds? sterling|pounds?|sterling|yen|yuan|renminbi|francs|rupees?|won|reais|${CODE_ALTERNATION})(?![\\p{L}\\p{N}])`,
   'uy',
 );
 const PC = /pc(?![\p{L}\p{N}])/uy;
 const PERCENT_AFTER =
-  /(?: ?%| ?pc(?![\p{L}\p{N}])| (?:percentage points?|percent|per cent|pct)(?![\p{L}\p{N}]))/iuy;
+  /(?: ?%| ?pc(?![\p{L}\p{N}])|[ -](?:percentage points?|percent|per cent|pct)(?![\p{L}\p{N}]))/iuy;
 const TIME_UNIT_AFTER = new RegExp(`[ -](${TIME_UNIT})(?![\\p{L}\\p{N}])(?!-old)`, 'iuy');
 /** How far after a number the text is read (the words of a counted noun phrase end there). */
 const LOOK_AHEAD = 160;
@@ -338,7 +338,8 @@ function readNumberFigure(text: string, start: number, end: number): FigureSpan 
       unit: signAfter,
     });
   }
-  if (next === 0x25 || (next | 0x20) === 0x70 || (next === 0x20 && mayStartPercent(text, restAt + 1))) {
+  const gap = next === 0x20 || next === 0x2d; // a space, or a hyphen as in `a 5.2-percent rate`
+  if (next === 0x25 || (next | 0x20) === 0x70 || (gap && mayStartPercent(text, restAt + 1))) {
     const percentLength = percentAfter(text, restAt);
     if (percentLength > 0) {
       const percentEnd = restAt + percentLength;
@@ -350,7 +351,7 @@ function readNumberFigure(text: string, start: number, end: number): FigureSpan 
       });
     }
   }
-  if (next === 0x20 && (outside || CURRENCY_LEADS.hasRange(text, restAt + 1, wordEnd))) {
+  if (gap && (outside || CURRENCY_LEADS.hasRange(text, restAt + 1, wordEnd))) {
     CURRENCY_AFTER.lastIndex = restAt;
     const money = CURRENCY_AFTER.exec(text);
     const unit = money ? currencyOfWords(money[1], money[2] ?? '') : null;

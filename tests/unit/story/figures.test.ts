@@ -116,6 +116,14 @@ describe('figure extraction', () => {
       ],
     ],
     [
+      'A 5-billion-yuan fund, a 5.2-percent rate and a $5-billion deal.',
+      [
+        '5-billion-yuan|5000000000|currency|CNY|',
+        '5.2-percent|5.2|percent|%|',
+        '$5-billion|5000000000|currency|USD|',
+      ],
+    ],
+    [
       'Meanwhile 80 companies joined. Recently 12 firms left: "Overall 3 years passed."',
       ['80 companies|80|count|companies|', '12 firms|12|count|firms|', '3 years|3|duration|years|'],
     ],
