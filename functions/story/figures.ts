@@ -300,6 +300,7 @@ function mergeSpans(digitSpans: readonly FigureSpan[], wordSpans: readonly Figur
 function readNumberFigure(text: string, start: number, end: number): FigureSpan | null {
   const currency = currencyBefore(text, start);
   if (!currency && isInsideToken(text, start, end)) return null;
+  if (isSpacedThousandsGroup(text, start, end)) return null; // the `000` of `887 000`
 
   const scale = readScale(text, end, currency !== null);
   const restAt = end + scale.length;
@@ -433,6 +434,19 @@ function withQualifier(
   const { end, value, kind, unit } = figure;
   if (!qualifier) return { start, end, value, kind, unit, qualifier: null };
   return { start: start - qualifier.length, end, value, kind, unit, qualifier: qualifier.qualifier };
+}
+
+/**
+ * Three digits with a leading zero right after a number and one space: a thousands group of a number
+ * typeset with (no-break) spaces, whose spaces the tidied text no longer tells from word spaces.
+ */
+function isSpacedThousandsGroup(text: string, start: number, end: number): boolean {
+  return (
+    end - start === 3 &&
+    text.charCodeAt(start) === 0x30 &&
+    text.charCodeAt(start - 1) === 0x20 &&
+    isDigitCode(text.charCodeAt(start - 2))
+  );
 }
 
 /** True when the number is glued into a token: `G20`, `COVID-19`, `3:30`, `24/7`, `[2024]`, `1.2.3`. */

@@ -151,6 +151,7 @@ describe('figure extraction', () => {
     ['clock times, ratios, ordinals and versions', 'At 3:30 on 24/7 duty she came 15th with version 1.2.3.'],
     ['idioms and ages', 'One day he left; the 15-year-old student; the 14th Five-Year Plan; 3 times larger.'],
     ['bare numbers without a unit', 'The population reached 1.4 billion and the index hit 500.'],
+    ['the thousands group of a number typeset with a no-break space', 'It has 887\u202f000 base stations.'],
   ])('ignores %s', (_label, body) => {
     expect(figuresOf(body)).toEqual([]);
   });
