@@ -2,24 +2,35 @@ import { AsciiWordSet, isAsciiLetter, isDigitCode } from './figure-text.ts';
 import { IRREGULAR_PLURALS, isPluralNoun, NOT_NOUNS, S_ENDING_MODIFIERS } from './figure-words.ts';
 
 // The counted noun after a number (`12 new GPUs`, `887,000 people`): up to three words ending at the
-// first plural noun. ASCII words are read from char codes in place; a pattern reads the rest.
+// first plural noun, or five when `and` joins two of them (`3 million small and medium-sized
+// enterprises`). ASCII words are read from char codes in place; a pattern reads the rest.
 
-const NOUN_PHRASE_AFTER =
-  /^ ([\p{L}\p{N}](?:[\p{L}\p{M}\p{N}&]|['’-](?=[\p{L}\p{N}]))*)(?: ([\p{L}\p{N}](?:[\p{L}\p{M}\p{N}&]|['’-](?=[\p{L}\p{N}]))*))?(?: ([\p{L}\p{N}](?:[\p{L}\p{M}\p{N}&]|['’-](?=[\p{L}\p{N}]))*))?/u;
+/** Words a counted noun phrase may have without `and`, and with it. */
+const PLAIN_PHRASE_WORDS = 3;
+const MAX_PHRASE_WORDS = 5;
+
+const WORD = `([\\p{L}\\p{N}](?:[\\p{L}\\p{M}\\p{N}&]|['’-](?=[\\p{L}\\p{N}]))*)`;
+const NOUN_PHRASE_AFTER = new RegExp(`^ ${WORD}${`(?: ${WORD})?`.repeat(MAX_PHRASE_WORDS - 1)}`, 'u');
 const NOUN_PHRASE_AT = new RegExp(NOUN_PHRASE_AFTER.source.slice(1), 'uy');
 const NOT_NOUN_WORDS = new AsciiWordSet(NOT_NOUNS);
 const IRREGULAR_PLURAL_WORDS = new AsciiWordSet(IRREGULAR_PLURALS);
 const S_ENDING_MODIFIER_WORDS = new AsciiWordSet(S_ENDING_MODIFIERS);
 /** Start and end of each word of the noun phrase findAsciiNounPhrase read last. */
-const PHRASE_BOUNDS = new Int32Array(6);
+const PHRASE_BOUNDS = new Int32Array(2 * MAX_PHRASE_WORDS);
 
 /** The counted noun phrase after a number (at `at`, a space): up to three words ending at the first plural noun. */
 export function readCountedNoun(text: string, at: number, limit: number): string | null {
   const count = findAsciiNounPhrase(text, at, limit);
   if (count < 0) return readCountedNounOf(nounPhraseByPattern(text, at, limit));
+  let joined = false;
   for (let i = 0; i < count; i += 1) {
     const from = PHRASE_BOUNDS[2 * i] ?? 0;
     const to = PHRASE_BOUNDS[2 * i + 1] ?? 0;
+    if (i > 0 && !joined && isAnd(text, from, to)) {
+      joined = true; // small and medium-sized enterprises
+      continue;
+    }
+    if (i >= PLAIN_PHRASE_WORDS && !joined) return null;
     if (NOT_NOUN_WORDS.hasRange(text, from, to) || isDigitsRange(text, from, to)) return null;
     if (i < count - 1 && S_ENDING_MODIFIER_WORDS.hasRange(text, from, to)) continue; // gas stations
     if (isAsciiPluralNoun(text, from, to)) return text.slice(at + 1, to); // the words and the single spaces between
@@ -29,8 +40,14 @@ export function readCountedNoun(text: string, at: number, limit: number): string
 
 /** readCountedNoun on the words of the phrase as the pattern read them. */
 function readCountedNounOf(words: readonly string[]): string | null {
+  let joined = false;
   for (let i = 0; i < words.length; i += 1) {
     const word = words[i] ?? '';
+    if (i > 0 && !joined && (word === 'and' || word === '&')) {
+      joined = true;
+      continue;
+    }
+    if (i >= PLAIN_PHRASE_WORDS && !joined) return null;
     if (NOT_NOUNS.has(word.toLowerCase()) || /^\p{N}+$/u.test(word)) return null;
     if (i < words.length - 1 && S_ENDING_MODIFIERS.has(word.toLowerCase())) continue; // gas stations
     if (isPluralNoun(word)) return words.slice(0, i + 1).join(' ');
@@ -54,6 +71,17 @@ function isAsciiPluralNoun(text: string, from: number, to: number): boolean {
   return isAsciiLetter(before) && lower !== 0x73 && lower !== 0x75 && lower !== 0x69;
 }
 
+/** `and` (lower case) or `&` from `from` to `to`. */
+function isAnd(text: string, from: number, to: number): boolean {
+  if (to - from === 1) return text.charCodeAt(from) === 0x26;
+  return (
+    to - from === 3 &&
+    text.charCodeAt(from) === 0x61 &&
+    text.charCodeAt(from + 1) === 0x6e &&
+    text.charCodeAt(from + 2) === 0x64
+  );
+}
+
 function isUpperOrDigit(code: number): boolean {
   return (code >= 0x41 && code <= 0x5a) || isDigitCode(code);
 }
@@ -71,7 +99,7 @@ function nounPhraseByPattern(text: string, at: number, limit: number): string[] 
   if (match && match.index + match[0].length + 3 > limit && text.length > limit)
     match = NOUN_PHRASE_AFTER.exec(text.slice(at, limit));
   if (!match) return [];
-  return [match[1], match[2], match[3]].filter((word): word is string => word !== undefined);
+  return match.slice(1).filter((word): word is string => word !== undefined);
 }
 
 /**
@@ -83,7 +111,7 @@ function findAsciiNounPhrase(text: string, at: number, limit: number): number {
   let count = 0;
   let i = at;
   const stop = text.length > limit ? limit - 3 : text.length + 1;
-  while (count < 3 && text.charCodeAt(i) === 0x20) {
+  while (count < MAX_PHRASE_WORDS && text.charCodeAt(i) === 0x20) {
     const first = text.charCodeAt(i + 1);
     if (first >= 0x80) return -1;
     if (!isAsciiLetter(first) && !isDigitCode(first)) break;

@@ -124,6 +124,13 @@ describe('figure extraction', () => {
       ],
     ],
     [
+      'It has 3 million small and medium-sized enterprises and 10 research and development centers.',
+      [
+        '3 million small and medium-sized enterprises|3000000|count|small and medium-sized enterprises|',
+        '10 research and development centers|10|count|research and development centers|',
+      ],
+    ],
+    [
       'Meanwhile 80 companies joined. Recently 12 firms left: "Overall 3 years passed."',
       ['80 companies|80|count|companies|', '12 firms|12|count|firms|', '3 years|3|duration|years|'],
     ],
