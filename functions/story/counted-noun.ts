@@ -13,73 +13,73 @@ const WORD = `([\\p{L}\\p{N}](?:[\\p{L}\\p{M}\\p{N}&]|['’-](?=[\\p{L}\\p{N}]))
 const NOUN_PHRASE_AFTER = new RegExp(`^ ${WORD}${`(?: ${WORD})?`.repeat(MAX_PHRASE_WORDS - 1)}`, 'u');
 const NOUN_PHRASE_AT = new RegExp(NOUN_PHRASE_AFTER.source.slice(1), 'uy');
 const NOT_NOUN_WORDS = new AsciiWordSet(NOT_NOUNS);
-const IRREGULAR_PLURAL_WORDS = new AsciiWordSet(IRREGULAR_PLURALS);
-const S_ENDING_MODIFIER_WORDS = new AsciiWordSet(S_ENDING_MODIFIERS);
 /** Start and end of each word of the noun phrase findAsciiNounPhrase read last. */
 const PHRASE_BOUNDS = new Int32Array(2 * MAX_PHRASE_WORDS);
 
-/** The counted noun phrase after a number (at `at`, a space): up to three words ending at the first plural noun. */
+/**
+ * The counted noun phrase after a number (at `at`, a space): up to three words ending at the first
+ * plural noun (five when `and` joins two), or null.
+ */
 export function readCountedNoun(text: string, at: number, limit: number): string | null {
   const count = findAsciiNounPhrase(text, at, limit);
-  if (count < 0) return readCountedNounOf(nounPhraseByPattern(text, at, limit));
-  let joined = false;
+  if (count < 0) return chooseCountedNoun(nounPhraseByPattern(text, at, limit));
+  const words: string[] = [];
   for (let i = 0; i < count; i += 1) {
     const from = PHRASE_BOUNDS[2 * i] ?? 0;
     const to = PHRASE_BOUNDS[2 * i + 1] ?? 0;
-    if (i > 0 && !joined && isAnd(text, from, to)) {
+    // The first word decides most phrases: a word that is no noun, or digits, ends the search at once.
+    if (
+      i === 0 &&
+      NOT_NOUN_WORDS.hasRange(text, from, to) &&
+      !isAcronymAt(text, from, to) &&
+      !LEADS.hasRange(text, from, to)
+    )
+      return null;
+    if (i === 0 && isDigitsRange(text, from, to)) return null;
+    words.push(text.slice(from, to));
+  }
+  return chooseCountedNoun(words);
+}
+
+/**
+ * The phrase of `words` that ends at the first plural noun. A word that cannot be in a noun phrase (a
+ * pronoun, a verb, digits) ends it without one. `more`/`fewer` may lead it (`500 more engineers`), and a
+ * word that only looks like (or is) a plural goes on when another word follows: an acronym ending in S
+ * (`50 NHS trusts`), a noun ending in s used as a modifier (`100 gas stations`), an irregular plural
+ * before a plural (`200 police officers`).
+ */
+function chooseCountedNoun(words: readonly string[]): string | null {
+  let joined = false;
+  for (let i = 0; i < words.length; i += 1) {
+    const word = words[i] ?? '';
+    const lower = word.toLowerCase();
+    const more = i < words.length - 1;
+    if (i > 0 && !joined && word === 'and') {
       joined = true; // small and medium-sized enterprises
       continue;
     }
     if (i >= PLAIN_PHRASE_WORDS && !joined) return null;
-    if (NOT_NOUN_WORDS.hasRange(text, from, to) || isDigitsRange(text, from, to)) return null;
-    if (i < count - 1 && S_ENDING_MODIFIER_WORDS.hasRange(text, from, to)) continue; // gas stations
-    if (isAsciiPluralNoun(text, from, to)) return text.slice(at + 1, to); // the words and the single spaces between
-  }
-  return null;
-}
-
-/** readCountedNoun on the words of the phrase as the pattern read them. */
-function readCountedNounOf(words: readonly string[]): string | null {
-  let joined = false;
-  for (let i = 0; i < words.length; i += 1) {
-    const word = words[i] ?? '';
-    if (i > 0 && !joined && (word === 'and' || word === '&')) {
-      joined = true;
-      continue;
-    }
-    if (i >= PLAIN_PHRASE_WORDS && !joined) return null;
-    if (NOT_NOUNS.has(word.toLowerCase()) || /^\p{N}+$/u.test(word)) return null;
-    if (i < words.length - 1 && S_ENDING_MODIFIERS.has(word.toLowerCase())) continue; // gas stations
+    if (i === 0 && more && LEAD_WORDS.has(lower)) continue;
+    const acronym = ACRONYM.test(word);
+    if ((NOT_NOUNS.has(lower) && !acronym) || /^\p{N}+$/u.test(word)) return null;
+    if (more && (S_ENDING_MODIFIERS.has(lower) || (acronym && word.endsWith('S')))) continue;
+    if (more && IRREGULAR_PLURALS.has(lower) && isPluralNoun(words[i + 1] ?? '')) continue;
     if (isPluralNoun(word)) return words.slice(0, i + 1).join(' ');
   }
   return null;
 }
 
-/** isPluralNoun of an ASCII word, read in place. */
-function isAsciiPluralNoun(text: string, from: number, to: number): boolean {
-  const last = text.charCodeAt(to - 1);
-  const first = text.charCodeAt(from);
-  if (last === 0x73 && to - from >= 2 && first >= 0x41 && first <= 0x5a) {
-    let i = from + 1;
-    while (i < to - 1 && isUpperOrDigit(text.charCodeAt(i))) i += 1;
-    if (i === to - 1) return true; // GPUs, SMEs, EVs
-  }
-  if (IRREGULAR_PLURAL_WORDS.hasRange(text, from, to)) return true;
-  if (to - from < 3 || (last | 0x20) !== 0x73) return false;
-  const before = text.charCodeAt(to - 2);
-  const lower = before | 0x20;
-  return isAsciiLetter(before) && lower !== 0x73 && lower !== 0x75 && lower !== 0x69;
-}
+/** Two or more capitals and digits (`US`, `NHS`, `5G`): an acronym, not the word it may spell (`us`). */
+const ACRONYM = /^\p{Lu}[\p{Lu}\p{N}]+$/u;
+/** Words that may lead a counted noun phrase though they are no noun themselves. */
+const LEAD_WORDS = new Set(['more', 'fewer']);
+const LEADS = new AsciiWordSet([...LEAD_WORDS]);
 
-/** `and` (lower case) or `&` from `from` to `to`. */
-function isAnd(text: string, from: number, to: number): boolean {
-  if (to - from === 1) return text.charCodeAt(from) === 0x26;
-  return (
-    to - from === 3 &&
-    text.charCodeAt(from) === 0x61 &&
-    text.charCodeAt(from + 1) === 0x6e &&
-    text.charCodeAt(from + 2) === 0x64
-  );
+/** ACRONYM of an ASCII word, read in place. */
+function isAcronymAt(text: string, from: number, to: number): boolean {
+  if (to - from < 2) return false;
+  for (let i = from; i < to; i += 1) if (!isUpperOrDigit(text.charCodeAt(i))) return false;
+  return !isDigitCode(text.charCodeAt(from));
 }
 
 function isUpperOrDigit(code: number): boolean {

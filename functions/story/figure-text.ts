@@ -17,7 +17,8 @@ import { QUALIFIERS, type Qualifier } from './types.ts';
 
 const QUALIFIER_BEFORE =
   /(?<![\p{L}\p{N}])(over|more than|nearly|almost|about|around|approximately|up to|at least|less than|under) $/iu;
-const YEAR_RANGE_BEFORE = /(?<![\p{L}\p{N}])(?:between|from) \d{4} (?:and|or) $/iu;
+const YEAR_RANGE_BEFORE =
+  /(?<![\p{L}\p{N}])(?:between|from|in|by|since|until|before|after|during) \d{4} (?:and|or) $/iu;
 const DURATION_LEAD_BEFORE =
   /(?<![\p{L}\p{N}])((?:the )?(?:next|past|last|previous|coming|following|first|final|recent) )$/iu;
 const CURRENCY_BEFORE = new RegExp(

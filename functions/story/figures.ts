@@ -60,6 +60,9 @@ const LOOK_AHEAD = 160;
 /** The one-character currency signs that may follow an amount, by char code. */
 const SIGNS_AFTER: Record<number, string> = { 8364: 'EUR', 163: 'GBP', 165: 'JPY', 8377: 'INR', 8361: 'KRW' };
 
+/** `3 in ` or `one out of ` before a number: the number is the whole of a ratio, not a count. */
+const RATIO_BEFORE = /(?:\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten)) (?:in|out of) $/i;
+
 /** The first words CURRENCY_AFTER can start with (`U` of `U.S.`), as written. */
 const CURRENCY_LEADS = new AsciiWordSet(
   `U US American Hong HK Australian Canadian Singapore New Taiwan Swiss Indian Korean South Brazilian dollar dollars euro euros pound pounds sterling yen yuan renminbi francs rupee rupees won reais ${Object.keys(CURRENCY_CODES).join(' ')}`.split(
@@ -388,6 +391,7 @@ function readNumberFigure(text: string, start: number, end: number): FigureSpan 
   if (noun === null) return null;
   if (!counting && bare && value >= 1800 && value <= 2199 && !qualifierBefore(text, start)) return null;
   if (value === 1 && scale.length === 0) return null; // "1 company": no plural to find the noun by
+  if (RATIO_BEFORE.test(text.slice(Math.max(0, start - 16), start))) return null; // 3 in 4 voters: a ratio
   return withQualifier(text, start, { end: restAt + 1 + noun.length, value, kind: 'count', unit: noun });
 }
 

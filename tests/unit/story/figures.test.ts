@@ -81,7 +81,8 @@ describe('figure extraction', () => {
     ],
     [
       'Top 10 companies, 8 out of 10 people, 10,000 GPUs.',
-      ['10 companies|10|count|companies|', '10 people|10|count|people|', '10,000 GPUs|10000|count|GPUs|'],
+      // `10 people` of `8 out of 10 people` is the whole of a ratio, not a count
+      ['10 companies|10|count|companies|', '10,000 GPUs|10000|count|GPUs|'],
     ],
     [
       'China\u2019s 5 largest banks hired 500 staff.',
@@ -131,6 +132,17 @@ describe('figure extraction', () => {
       ],
     ],
     [
+      'It has 30 US companies, 50 NHS trusts, 200 police officers and 500 more engineers; in 2023 and 2024.',
+      [
+        '30 US companies|30|count|US companies|',
+        '50 NHS trusts|50|count|NHS trusts|',
+        '200 police officers|200|count|police officers|',
+        '500 more engineers|500|count|more engineers|',
+        'in 2023|2023|year|year|',
+        '2024|2024|year|year|',
+      ],
+    ],
+    [
       'Meanwhile 80 companies joined. Recently 12 firms left: "Overall 3 years passed."',
       ['80 companies|80|count|companies|', '12 firms|12|count|firms|', '3 years|3|duration|years|'],
     ],
@@ -159,6 +171,7 @@ describe('figure extraction', () => {
     ['idioms and ages', 'One day he left; the 15-year-old student; the 14th Five-Year Plan; 3 times larger.'],
     ['bare numbers without a unit', 'The population reached 1.4 billion and the index hit 500.'],
     ['the thousands group of a number typeset with a no-break space', 'It has 887\u202f000 base stations.'],
+    ['ratios', '3 in 4 voters agreed, as did about 3 in 10 adults and one out of 5 firms.'],
   ])('ignores %s', (_label, body) => {
     expect(figuresOf(body)).toEqual([]);
   });
