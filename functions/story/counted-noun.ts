@@ -18,53 +18,53 @@ const PHRASE_BOUNDS = new Int32Array(2 * MAX_PHRASE_WORDS);
 
 /**
  * The counted noun phrase after a number (at `at`, a space): up to three words ending at the first
- * plural noun (five when `and` joins two), or null.
+ * plural noun (five when `and` joins two), or null. ASCII words are judged in place; a phrase with
+ * other characters is read by the pattern and judged on its words joined by single spaces.
  */
 export function readCountedNoun(text: string, at: number, limit: number): string | null {
   const count = findAsciiNounPhrase(text, at, limit);
-  if (count < 0) return chooseCountedNoun(nounPhraseByPattern(text, at, limit));
-  const words: string[] = [];
-  for (let i = 0; i < count; i += 1) {
-    const from = PHRASE_BOUNDS[2 * i] ?? 0;
-    const to = PHRASE_BOUNDS[2 * i + 1] ?? 0;
-    // The first word decides most phrases: a word that is no noun, or digits, ends the search at once.
-    if (
-      i === 0 &&
-      NOT_NOUN_WORDS.hasRange(text, from, to) &&
-      !isAcronymAt(text, from, to) &&
-      !LEADS.hasRange(text, from, to)
-    )
-      return null;
-    if (i === 0 && isDigitsRange(text, from, to)) return null;
-    words.push(text.slice(from, to));
+  if (count >= 0) return chooseCountedNoun(text, count, true);
+  const words = nounPhraseByPattern(text, at, limit);
+  let from = 0;
+  for (const [i, word] of words.entries()) {
+    PHRASE_BOUNDS[2 * i] = from;
+    PHRASE_BOUNDS[2 * i + 1] = from + word.length;
+    from += word.length + 1;
   }
-  return chooseCountedNoun(words);
+  return chooseCountedNoun(words.join(' '), words.length, false);
 }
 
 /**
- * The phrase of `words` that ends at the first plural noun. A word that cannot be in a noun phrase (a
- * pronoun, a verb, digits) ends it without one. `more`/`fewer` may lead it (`500 more engineers`), and a
- * word that only looks like (or is) a plural goes on when another word follows: an acronym ending in S
- * (`50 NHS trusts`), a noun ending in s used as a modifier (`100 gas stations`), an irregular plural
- * before a plural (`200 police officers`).
+ * The phrase of the `count` words in PHRASE_BOUNDS (within `source`) that ends at the first plural noun.
+ * A word that cannot be in a noun phrase (a pronoun, a verb, digits) ends it without one. `more`/`fewer`
+ * may lead it (`500 more engineers`), and a word that only looks like (or is) a plural goes on when
+ * another word follows: an acronym ending in S (`50 NHS trusts`), a noun ending in s used as a modifier
+ * (`100 gas stations`), an irregular plural before a plural (`200 police officers`).
  */
-function chooseCountedNoun(words: readonly string[]): string | null {
+function chooseCountedNoun(source: string, count: number, ascii: boolean): string | null {
+  const plural = (i: number): boolean => {
+    const from = PHRASE_BOUNDS[2 * i] ?? 0;
+    const to = PHRASE_BOUNDS[2 * i + 1] ?? 0;
+    return ascii ? isAsciiPluralNoun(source, from, to) : isPluralNoun(source.slice(from, to));
+  };
   let joined = false;
-  for (let i = 0; i < words.length; i += 1) {
-    const word = words[i] ?? '';
-    const lower = word.toLowerCase();
-    const more = i < words.length - 1;
-    if (i > 0 && !joined && word === 'and') {
+  for (let i = 0; i < count; i += 1) {
+    const from = PHRASE_BOUNDS[2 * i] ?? 0;
+    const to = PHRASE_BOUNDS[2 * i + 1] ?? 0;
+    const more = i < count - 1;
+    if (i > 0 && !joined && isAnd(source, from, to)) {
       joined = true; // small and medium-sized enterprises
       continue;
     }
     if (i >= PLAIN_PHRASE_WORDS && !joined) return null;
-    if (i === 0 && more && LEAD_WORDS.has(lower)) continue;
-    const acronym = ACRONYM.test(word);
-    if ((NOT_NOUNS.has(lower) && !acronym) || /^\p{N}+$/u.test(word)) return null;
-    if (more && (S_ENDING_MODIFIERS.has(lower) || (acronym && word.endsWith('S')))) continue;
-    if (more && IRREGULAR_PLURALS.has(lower) && isPluralNoun(words[i + 1] ?? '')) continue;
-    if (isPluralNoun(word)) return words.slice(0, i + 1).join(' ');
+    if (i === 0 && more && LEAD_WORDS.hasRange(source, from, to)) continue;
+    const acronym = ascii ? isAcronymAt(source, from, to) : ACRONYM.test(source.slice(from, to));
+    if ((NOT_NOUN_WORDS.hasRange(source, from, to) && !acronym) || isDigitsOnly(source, from, to))
+      return null;
+    const upperS = acronym && source.charCodeAt(to - 1) === 0x53;
+    if (more && (S_ENDING_MODIFIER_WORDS.hasRange(source, from, to) || upperS)) continue;
+    if (more && IRREGULAR_PLURAL_WORDS.hasRange(source, from, to) && plural(i + 1)) continue;
+    if (plural(i)) return source.slice(PHRASE_BOUNDS[0] ?? 0, to); // the words and the single spaces between
   }
   return null;
 }
@@ -72,22 +72,53 @@ function chooseCountedNoun(words: readonly string[]): string | null {
 /** Two or more capitals and digits (`US`, `NHS`, `5G`): an acronym, not the word it may spell (`us`). */
 const ACRONYM = /^\p{Lu}[\p{Lu}\p{N}]+$/u;
 /** Words that may lead a counted noun phrase though they are no noun themselves. */
-const LEAD_WORDS = new Set(['more', 'fewer']);
-const LEADS = new AsciiWordSet([...LEAD_WORDS]);
+const LEAD_WORDS = new AsciiWordSet(['more', 'fewer']);
+const IRREGULAR_PLURAL_WORDS = new AsciiWordSet(IRREGULAR_PLURALS);
+const S_ENDING_MODIFIER_WORDS = new AsciiWordSet(S_ENDING_MODIFIERS);
+
+/** `and` from `from` to `to`. */
+function isAnd(text: string, from: number, to: number): boolean {
+  return (
+    to - from === 3 &&
+    text.charCodeAt(from) === 0x61 &&
+    text.charCodeAt(from + 1) === 0x6e &&
+    text.charCodeAt(from + 2) === 0x64
+  );
+}
 
 /** ACRONYM of an ASCII word, read in place. */
 function isAcronymAt(text: string, from: number, to: number): boolean {
-  if (to - from < 2) return false;
+  if (to - from < 2 || !isAsciiLetter(text.charCodeAt(from))) return false;
   for (let i = from; i < to; i += 1) if (!isUpperOrDigit(text.charCodeAt(i))) return false;
-  return !isDigitCode(text.charCodeAt(from));
+  return true;
+}
+
+/** isPluralNoun of an ASCII word, read in place. */
+function isAsciiPluralNoun(text: string, from: number, to: number): boolean {
+  const last = text.charCodeAt(to - 1);
+  const first = text.charCodeAt(from);
+  if (last === 0x73 && to - from >= 2 && first >= 0x41 && first <= 0x5a) {
+    let i = from + 1;
+    while (i < to - 1 && isUpperOrDigit(text.charCodeAt(i))) i += 1;
+    if (i === to - 1) return true; // GPUs, SMEs, EVs
+  }
+  if (IRREGULAR_PLURAL_WORDS.hasRange(text, from, to)) return true;
+  if (to - from < 3 || (last | 0x20) !== 0x73) return false;
+  const before = text.charCodeAt(to - 2);
+  const lower = before | 0x20;
+  return isAsciiLetter(before) && lower !== 0x73 && lower !== 0x75 && lower !== 0x69;
 }
 
 function isUpperOrDigit(code: number): boolean {
   return (code >= 0x41 && code <= 0x5a) || isDigitCode(code);
 }
 
-function isDigitsRange(text: string, from: number, to: number): boolean {
-  for (let i = from; i < to; i += 1) if (!isDigitCode(text.charCodeAt(i))) return false;
+/** Digits only (`\\p{N}` for characters outside ASCII). */
+function isDigitsOnly(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i += 1) {
+    const code = text.charCodeAt(i);
+    if (!isDigitCode(code) && (code < 0x80 || !/\p{N}/u.test(text.charAt(i)))) return false;
+  }
   return true;
 }
 
