@@ -42,11 +42,6 @@ export function readCountedNoun(text: string, at: number, limit: number): string
  * (`100 gas stations`), an irregular plural before a plural (`200 police officers`).
  */
 function chooseCountedNoun(source: string, count: number, ascii: boolean): string | null {
-  const plural = (i: number): boolean => {
-    const from = PHRASE_BOUNDS[2 * i] ?? 0;
-    const to = PHRASE_BOUNDS[2 * i + 1] ?? 0;
-    return ascii ? isAsciiPluralNoun(source, from, to) : isPluralNoun(source.slice(from, to));
-  };
   let joined = false;
   for (let i = 0; i < count; i += 1) {
     const from = PHRASE_BOUNDS[2 * i] ?? 0;
@@ -63,10 +58,18 @@ function chooseCountedNoun(source: string, count: number, ascii: boolean): strin
       return null;
     const upperS = acronym && source.charCodeAt(to - 1) === 0x53;
     if (more && (S_ENDING_MODIFIER_WORDS.hasRange(source, from, to) || upperS)) continue;
-    if (more && IRREGULAR_PLURAL_WORDS.hasRange(source, from, to) && plural(i + 1)) continue;
-    if (plural(i)) return source.slice(PHRASE_BOUNDS[0] ?? 0, to); // the words and the single spaces between
+    if (more && IRREGULAR_PLURAL_WORDS.hasRange(source, from, to) && isPluralWord(source, i + 1, ascii))
+      continue;
+    if (isPluralWord(source, i, ascii)) return source.slice(PHRASE_BOUNDS[0] ?? 0, to); // the words and the single spaces between
   }
   return null;
+}
+
+/** Whether word `i` of PHRASE_BOUNDS (within `source`) is a plural noun. */
+function isPluralWord(source: string, i: number, ascii: boolean): boolean {
+  const from = PHRASE_BOUNDS[2 * i] ?? 0;
+  const to = PHRASE_BOUNDS[2 * i + 1] ?? 0;
+  return ascii ? isAsciiPluralNoun(source, from, to) : isPluralNoun(source.slice(from, to));
 }
 
 /** Two or more capitals and digits (`US`, `NHS`, `5G`): an acronym, not the word it may spell (`us`). */
