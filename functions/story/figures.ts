@@ -196,10 +196,11 @@ function linkRange(
     const scale = readScale(text, second.end, kind === 'currency');
     const value = numberValue(text, first.start, first.end, scale.exponent);
     if (!Number.isFinite(value)) return null;
-    return {
-      first: withQualifier(text, first.start, { end: first.end, value, kind, unit }),
-      second: second.span,
-    };
+    const lower =
+      kind === 'duration'
+        ? readDuration(text, first.start, first.end, value, unit) // the next 5-10 years
+        : withQualifier(text, first.start, { end: first.end, value, kind, unit });
+    return { first: lower, second: second.span };
   }
   const lead = first.span as FigureSpan;
   // A currency amount without a scale, whose sign stands before the first end only (`$3-5 billion`).

@@ -53,6 +53,7 @@ describe('figure extraction', () => {
         '3 million units|3000000|count|units|',
       ],
     ],
+    ['Over the next 5-10 years.', ['the next 5|5|duration|years|', '10 years|10|duration|years|']],
     [
       'Between 2019 and 2023 and from 2010 to 2015.',
       [
