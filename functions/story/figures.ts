@@ -134,6 +134,8 @@ function spansOfScan(text: string, scan: TextScan): FigureSpan[] {
       start = digitStarts[run] ?? 0;
     }
     const end = numberEnd(text, start);
+    // `.5%`, `$.5bn`: a decimal point with no digit before it starts the number.
+    if (hasBareDecimalPoint(text, start)) start -= 1;
     let span = readNumberFigure(text, start, end);
     from = span && span.end > end ? span.end : end;
     if (previous && (previous.span === null) !== (span === null) && isRangeBetween(text, previous, start)) {
@@ -151,6 +153,14 @@ function spansOfScan(text: string, scan: TextScan): FigureSpan[] {
   }
   const wordSpans = findNumberWordSpans(text, scan);
   return wordSpans.length === 0 ? spans : mergeSpans(spans, wordSpans);
+}
+
+/** A `.` right before `start` that only a space, `(`, a currency sign or the text's start precedes. */
+function hasBareDecimalPoint(text: string, start: number): boolean {
+  if (text.charCodeAt(start - 1) !== 0x2e) return false;
+  if (start === 1) return true;
+  const before = text.charCodeAt(start - 2);
+  return before === 0x20 || before === 0x28 || before === 0x24 || SIGNS_AFTER[before] !== undefined;
 }
 
 /** A number read by spansOfScan and the figure read there (null: none). */

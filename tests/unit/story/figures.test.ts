@@ -143,6 +143,7 @@ describe('figure extraction', () => {
         '2024|2024|year|year|',
       ],
     ],
+    ['Inflation was .5% and the city spent $.5bn.', ['.5%|0.5|percent|%|', '$.5bn|500000000|currency|USD|']],
     [
       'Meanwhile 80 companies joined. Recently 12 firms left: "Overall 3 years passed."',
       ['80 companies|80|count|companies|', '12 firms|12|count|firms|', '3 years|3|duration|years|'],
