@@ -20,6 +20,7 @@ import {
 import {
   CODE_ALTERNATION,
   CURRENCY_CODES,
+  CURRENCY_SIGN_CODES,
   CURRENCY_SIGNS,
   currencyOfWords,
   NUMBER_WORDS,
@@ -57,8 +58,12 @@ const PERCENT_AFTER =
 const TIME_UNIT_AFTER = new RegExp(`[ -](${TIME_UNIT})(?![\\p{L}\\p{N}])(?!-old)`, 'iuy');
 /** How far after a number the text is read (the words of a counted noun phrase end there). */
 const LOOK_AHEAD = 160;
-/** The one-character currency signs that may follow an amount, by char code. */
-const SIGNS_AFTER: Record<number, string> = { 8364: 'EUR', 163: 'GBP', 165: 'JPY', 8377: 'INR', 8361: 'KRW' };
+/** The ISO code of a one-character sign after an amount (`5 €`): any sign but `$`, which never follows one. */
+function signAfterUnit(code: number): string | undefined {
+  return code !== 0x24 && CURRENCY_SIGN_CODES.has(code)
+    ? CURRENCY_SIGNS[String.fromCharCode(code)]
+    : undefined;
+}
 
 /** `3 in ` or `one out of ` before a number: the number is the whole of a ratio, not a count. */
 const RATIO_BEFORE = /(?:\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten)) (?:in|out of) $/i;
@@ -160,7 +165,7 @@ function hasBareDecimalPoint(text: string, start: number): boolean {
   if (text.charCodeAt(start - 1) !== 0x2e) return false;
   if (start === 1) return true;
   const before = text.charCodeAt(start - 2);
-  return before === 0x20 || before === 0x28 || before === 0x24 || SIGNS_AFTER[before] !== undefined;
+  return before === 0x20 || before === 0x28 || CURRENCY_SIGN_CODES.has(before);
 }
 
 /** A number read by spansOfScan and the figure read there (null: none). */
@@ -344,7 +349,7 @@ function readNumberFigure(text: string, start: number, end: number): FigureSpan 
   const outside = wordEnd !== -1 && text.charCodeAt(wordEnd) >= 0x80;
   // A sign after the amount, as much of Europe writes it: `5 €`, `2,5€`.
   const signAt = next === 0x20 || next === 0xa0 ? restAt + 1 : restAt;
-  const signAfter = SIGNS_AFTER[text.charCodeAt(signAt)];
+  const signAfter = signAfterUnit(text.charCodeAt(signAt));
   if (signAfter !== undefined && !isWordCharAt(text, signAt + 1)) {
     return withQualifier(text, signedStart, {
       end: signAt + 1,
